@@ -64,6 +64,7 @@ struct pp_page {
 	uint32_t ref;        /**< References (fragments); 1 when whole. */
 	uint16_t flags;      /**< PP_PAGE_F_*. */
 	uint16_t rsvd;
+	void *priv;          /**< params.priv_size bytes for the user, or NULL. */
 };
 
 /** Counters, with the kernel's page_pool names. */
@@ -145,6 +146,7 @@ struct pp_params {
 	uint32_t ring_size;   /**< Recycle ring; power of two; 0 = 1024. */
 	uint32_t frags_per_page; /**< Fragment mode: N fragments; 0/1 = off. */
 	int socket_id;        /**< NUMA socket; SOCKET_ID_ANY allowed. */
+	uint32_t priv_size;   /**< Per-page user area (pp_page.priv), bytes. */
 	const struct pp_provider *provider; /**< NULL = pp_provider_host. */
 	const void *provider_arg;
 };
@@ -179,6 +181,7 @@ struct pp_pool {
 	uint32_t destroying;
 	int socket_id;
 	uint32_t pool_size;
+	uint32_t priv_size;
 	char name[32];
 
 	/* Written by any thread with atomics. */
@@ -295,6 +298,9 @@ void pp_put_page(struct pp_page *pg);
 
 /** Any thread: pp_put_page() for a burst; one ring operation per pool. */
 void pp_put_page_bulk(struct pp_page **pages, unsigned int n);
+
+/** Any thread: drop @p n references at once (unused fragments). */
+void pp_page_unref(struct pp_page *pg, uint32_t n);
 
 /** Any thread: take one more reference (e.g. a packet sent twice). */
 void pp_page_ref(struct pp_page *pg, uint32_t n);

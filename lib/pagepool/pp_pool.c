@@ -121,6 +121,14 @@ pp_create(const struct pp_params *p)
 	pp->frag_size = page_size / frags;
 	pp->socket_id = p->socket_id;
 	pp->pool_size = p->pool_size ? p->pool_size : 1024;
+	pp->priv_size = RTE_ALIGN_CEIL(p->priv_size, 8);
+	if (pp->priv_size > 16384) {
+		PP_LOG(ERR, "%s: priv_size %u: at most 16384", p->name,
+		       p->priv_size);
+		rte_errno = EINVAL;
+		free(pp);
+		return NULL;
+	}
 	rte_spinlock_init(&pp->retired_lock);
 
 	/* The ring lives in plain memory (rte_ring_init), so a pool on the
@@ -399,6 +407,23 @@ pp_page_release_bulk(struct pp_page **pages, unsigned int n)
 {
 	for (unsigned int i = 0; i < n; i++)
 		pp_mp_release(pages[i]->mp, &pages[i], 1);
+}
+
+void
+pp_page_unref(struct pp_page *pg, uint32_t n)
+{
+	if (n == 0)
+		return;
+	/* Holding every reference: nobody else can touch ref. */
+	if (__atomic_load_n(&pg->ref, __ATOMIC_ACQUIRE) != n) {
+		if (__atomic_sub_fetch(&pg->ref, n, __ATOMIC_ACQ_REL) != 0) {
+			__atomic_fetch_add(&pg->pool->rc_released_refcnt, 1,
+					   __ATOMIC_RELAXED);
+			return;
+		}
+	}
+	__atomic_store_n(&pg->ref, 1, __ATOMIC_RELAXED);
+	pp_recycle_any(pg->pool, pg);
 }
 
 void

@@ -19,7 +19,9 @@
 
 #include "pp_internal.h"
 
-#define PP_MBUF_PRIV RTE_ALIGN_CEIL(sizeof(struct pp_page), RTE_CACHE_LINE_SIZE)
+/* mbuf private area: struct pp_page, then the user's priv_size bytes. */
+#define PP_MBUF_PRIV(pp) RTE_ALIGN_CEIL(sizeof(struct pp_page) + \
+					(pp)->priv_size, RTE_CACHE_LINE_SIZE)
 
 struct pp_host {
 	struct pp_mp mp;           /* first: providers embed the header */
@@ -133,6 +135,7 @@ page_init(struct rte_mempool *mpool, void *opaque, void *obj, unsigned int idx)
 	pg->offset = 0;
 	pg->ref = 1;
 	pg->flags = 0;
+	pg->priv = h->mp.pp->priv_size ? (void *)(pg + 1) : NULL;
 }
 
 static struct pp_mp *
@@ -143,7 +146,7 @@ host_create(struct pp_pool *pp, const void *arg)
 		/* buf_len is 16 bits: a 64 KiB page shows 65535 bytes. */
 		.mbuf_data_room_size = (uint16_t)RTE_MIN(pp->page_size,
 							 (uint32_t)UINT16_MAX),
-		.mbuf_priv_size = PP_MBUF_PRIV,
+		.mbuf_priv_size = (uint16_t)PP_MBUF_PRIV(pp),
 	};
 	char name[RTE_MEMPOOL_NAMESIZE];
 	struct pp_host *h;
@@ -163,7 +166,7 @@ host_create(struct pp_pool *pp, const void *arg)
 	snprintf(name, sizeof(name), "pp%u",
 		 __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
 	h->mpool = rte_mempool_create_empty(name, pp->pool_size,
-		sizeof(struct rte_mbuf) + PP_MBUF_PRIV + pp->page_size, 0,
+		sizeof(struct rte_mbuf) + PP_MBUF_PRIV(pp) + pp->page_size, 0,
 		sizeof(struct rte_pktmbuf_pool_private), pp->socket_id, 0);
 	if (h->mpool == NULL) {
 		PP_LOG(ERR, "%s: host provider: mempool of %u x %u B: %s",

@@ -18,6 +18,7 @@ struct pp_region_mp {
 	struct pp_mp mp;           /* first: providers embed the header */
 	struct pp_region r;
 	struct rte_ring *store;
+	uint8_t *priv;             /* n x priv_size */
 	struct pp_page pages[];
 };
 
@@ -69,6 +70,15 @@ region_create(struct pp_pool *pp, const void *arg)
 		rte_errno = ENOMEM;
 		return NULL;
 	}
+	if (pp->priv_size != 0) {
+		rm->priv = calloc(n, pp->priv_size);
+		if (rm->priv == NULL) {
+			free(rm->store);
+			free(rm);
+			rte_errno = ENOMEM;
+			return NULL;
+		}
+	}
 	rm->r = *r;
 	rm->mp.pp = pp;
 	rm->mp.n_pages = n;
@@ -84,6 +94,7 @@ region_create(struct pp_pool *pp, const void *arg)
 		pg->offset = (uint64_t)i * pp->page_size;
 		pg->ref = 1;
 		pg->flags = r->unreadable ? PP_PAGE_F_UNREADABLE : 0;
+		pg->priv = rm->priv ? rm->priv + (size_t)i * pp->priv_size : NULL;
 		rte_ring_enqueue(rm->store, pg);
 	}
 	return &rm->mp;
@@ -110,6 +121,7 @@ region_destroy(struct pp_mp *mp)
 {
 	struct pp_region_mp *rm = (struct pp_region_mp *)mp;
 
+	free(rm->priv);
 	free(rm->store);
 	free(rm);
 }

@@ -1,0 +1,429 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * RX datapath. Polls the CQ by owner bit, turns each completion into an
+ * mbuf with no copy (the page is its own mbuf, or for MPRQ strides an
+ * external buffer on a page fragment), reposts the WQE from the queue's
+ * pagepool and rings the RQ and CQ doorbell records once per burst.
+ * Decompresses mini-CQE sessions, and recovers from error CQEs by
+ * reposting and moving the RQ back to ready.
+ */
+#include <rte_branch_prediction.h>
+#include <rte_prefetch.h>
+
+#include "mlx5x.h"
+
+static const uint32_t ptype_l3[4] = {
+	[MLX5_CQE_L3_HDR_TYPE_NONE] = 0,
+	[MLX5_CQE_L3_HDR_TYPE_IPV6] = RTE_PTYPE_L3_IPV6_EXT_UNKNOWN,
+	[MLX5_CQE_L3_HDR_TYPE_IPV4] = RTE_PTYPE_L3_IPV4_EXT_UNKNOWN,
+	[3] = 0,
+};
+
+static const uint32_t ptype_l4[8] = {
+	[MLX5X_L4_NONE] = 0,
+	[MLX5X_L4_TCP] = RTE_PTYPE_L4_TCP,
+	[MLX5X_L4_UDP] = RTE_PTYPE_L4_UDP,
+	[MLX5X_L4_TCP_EMPTY_ACK] = RTE_PTYPE_L4_TCP,
+	[MLX5X_L4_TCP_ACK] = RTE_PTYPE_L4_TCP,
+};
+
+/* Per-packet metadata a CQE (or title + mini CQE) carries. */
+struct rx_meta {
+	uint32_t len;
+	uint32_t hash;
+	bool has_hash;
+	uint8_t csum;
+	uint8_t hdr;
+	uint32_t mark;
+};
+
+static inline void
+meta_from_cqe(const volatile struct mlx5_cqe64 *c, struct rx_meta *mt)
+{
+	mt->hash = rte_be_to_cpu_32(*MLX5X_CQE_P32(c, MLX5X_CQE_OFF_HASH_RES));
+	mt->has_hash = MLX5X_CQE_U8(c, MLX5X_CQE_OFF_HASH_TYPE) != 0;
+	mt->csum = c->hds_ip_ext;
+	mt->hdr = c->l4_hdr_type_etc;
+	mt->mark = rte_be_to_cpu_32(c->sop_drop_qpn) & MLX5X_FLOW_TAG_MASK;
+}
+
+static inline void
+fill_mbuf(struct rte_mbuf *m, const struct rx_meta *mt)
+{
+	uint8_t l3 = (mt->hdr >> 2) & 3, l4 = (mt->hdr >> 4) & 7;
+	uint64_t ol = 0;
+
+	m->packet_type = RTE_PTYPE_L2_ETHER | ptype_l3[l3] |
+			 ((mt->hdr & MLX5X_CQE_IP_FRAG) ? RTE_PTYPE_L4_FRAG :
+			  ptype_l4[l4]);
+	if (l3 != MLX5_CQE_L3_HDR_TYPE_NONE) {
+		ol |= (mt->csum & MLX5_CQE_L3_OK) ? RTE_MBUF_F_RX_IP_CKSUM_GOOD :
+						    RTE_MBUF_F_RX_IP_CKSUM_BAD;
+		if (l4 != MLX5X_L4_NONE)
+			ol |= (mt->csum & MLX5_CQE_L4_OK) ?
+			      RTE_MBUF_F_RX_L4_CKSUM_GOOD :
+			      RTE_MBUF_F_RX_L4_CKSUM_BAD;
+	}
+	if (mt->has_hash) {
+		ol |= RTE_MBUF_F_RX_RSS_HASH;
+		m->hash.rss = mt->hash;
+	}
+	if (mt->mark != 0) {
+		ol |= RTE_MBUF_F_RX_FDIR | RTE_MBUF_F_RX_FDIR_ID;
+		m->hash.fdir.hi = mt->mark - 1;
+	}
+	m->ol_flags = ol;
+}
+
+/* Move the RQ out of the error state once its error CQEs are consumed. */
+static void
+rx_recover(struct mlx5x_rxq *rxq)
+{
+	rte_io_wmb();
+	*rxq->rq_db = rte_cpu_to_be_32(rxq->rq_ci);
+	*rxq->cq_db = rte_cpu_to_be_32(rxq->cq_ci);
+	mlx5x_emu_rq_modify(rxq->emu, rxq->idx, MLX5X_Q_RDY);
+}
+
+static void
+rx_rewrite_wqe(struct mlx5x_rxq *rxq, uint32_t wqe)
+{
+	struct mlx5_wqe_data_seg *ds =
+		(struct mlx5_wqe_data_seg *)rxq->wqes + wqe * rxq->sges;
+
+	for (uint32_t s = 0; s < rxq->sges; s++) {
+		const struct pp_page *pg = rxq->elts[wqe * rxq->sges + s];
+		uint32_t head = s == 0 ? MLX5X_RX_HEADROOM : 0;
+
+		ds[s].byte_count = rte_cpu_to_be_32(rxq->seg_len - head);
+		ds[s].lkey = rte_cpu_to_be_32(pg->lkey);
+		ds[s].addr = rte_cpu_to_be_64(pg->iova + head);
+	}
+}
+
+/* Cyclic RQ: WQE @wqe completed with @mt; returns the packet or NULL when
+ * it had to be dropped (no page to repost: the old one stays posted). */
+static inline struct rte_mbuf *
+rx_cyclic_pkt(struct mlx5x_rxq *rxq, uint32_t wqe, const struct rx_meta *mt)
+{
+	struct pp_page **e = &rxq->elts[wqe * rxq->sges];
+	struct mlx5_wqe_data_seg *ds =
+		(struct mlx5_wqe_data_seg *)rxq->wqes + wqe * rxq->sges;
+	struct rte_mbuf *head, *prev = NULL;
+	uint32_t left = mt->len, s = 0, nseg;
+	struct pp_page *fresh[MLX5X_RQ_MAX_SEGS];
+
+	nseg = 1;
+	if (unlikely(rxq->sges > 1 && left > rxq->seg_len - MLX5X_RX_HEADROOM))
+		nseg += (left - (rxq->seg_len - MLX5X_RX_HEADROOM) +
+			 rxq->seg_len - 1) / rxq->seg_len;
+	s = pp_alloc_bulk(rxq->pp, fresh, nseg);
+	if (unlikely(s != nseg)) {
+		/* Drop the frame; its buffers stay posted. */
+		pp_recycle_direct_bulk(rxq->pp, fresh, s);
+		rxq->nombuf++;
+		return NULL;
+	}
+	head = pp_page_mbuf(e[0]);
+	for (s = 0; s < nseg; s++) {
+		struct rte_mbuf *m = pp_page_mbuf(e[s]);
+		uint32_t room = s == 0 ? rxq->seg_len - MLX5X_RX_HEADROOM :
+					 rxq->seg_len;
+		uint32_t take = RTE_MIN(left, room);
+
+		*mlx5x_mbuf_rearm(m) = rxq->mbuf_rearm;
+		if (s != 0) {
+			m->data_off = 0;
+			prev->next = m;
+		}
+		m->data_len = (uint16_t)take;
+		left -= take;
+		prev = m;
+		e[s] = fresh[s];
+		ds[s].lkey = rte_cpu_to_be_32(fresh[s]->lkey);
+		ds[s].addr = rte_cpu_to_be_64(fresh[s]->iova +
+					      (s == 0 ? MLX5X_RX_HEADROOM : 0));
+	}
+	prev->next = NULL;
+	head->nb_segs = (uint16_t)nseg;
+	head->pkt_len = mt->len;
+	fill_mbuf(head, mt);
+	return head;
+}
+
+static inline void
+zip_start(struct mlx5x_rxq *rxq, const volatile struct mlx5_cqe64 *c)
+{
+	rxq->zip.n = rte_be_to_cpu_32(c->byte_cnt);
+	rxq->zip.i = 0;
+	rxq->zip.title_ci = rxq->cq_ci;
+	rxq->zip.title = *(const struct mlx5_cqe64 *)(uintptr_t)c;
+	rxq->zip_sessions++;
+}
+
+static inline const volatile struct mlx5x_mini_cqe8 *
+zip_mini(const struct mlx5x_rxq *rxq, uint32_t k)
+{
+	uint32_t slot = (rxq->zip.title_ci + 1 + k / MLX5X_MINI_PER_CQE) &
+			((1u << rxq->log_cqe_n) - 1);
+
+	return (const volatile struct mlx5x_mini_cqe8 *)&rxq->cqes[slot] +
+	       k % MLX5X_MINI_PER_CQE;
+}
+
+/* All of the session delivered: stamp its slots and step past them. */
+static inline void
+zip_end(struct mlx5x_rxq *rxq)
+{
+	uint32_t slots = 1 + (rxq->zip.n + MLX5X_MINI_PER_CQE - 1) /
+			     MLX5X_MINI_PER_CQE;
+	uint32_t mask = (1u << rxq->log_cqe_n) - 1;
+
+	for (uint32_t i = 0; i < slots; i++)
+		rxq->cqes[(rxq->zip.title_ci + i) & mask].op_own =
+			MLX5X_CQE_INVALIDATE;
+	rxq->cq_ci = rxq->zip.title_ci + slots;
+	rxq->zip.n = 0;
+}
+
+static inline void
+zip_meta(const struct mlx5x_rxq *rxq, uint32_t k, struct rx_meta *mt)
+{
+	const volatile struct mlx5x_mini_cqe8 *mc = zip_mini(rxq, k);
+
+	meta_from_cqe(&rxq->zip.title, mt);
+	mt->len = rte_be_to_cpu_32(mc->byte_cnt);
+	if (rxq->emu->comp_hash) {
+		mt->hash = rte_be_to_cpu_32(mc->rx_hash_result);
+	} else {
+		mt->has_hash = false;
+	}
+}
+
+uint16_t
+mlx5x_rx_burst(void *q, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct mlx5x_rxq *rxq = q;
+	const uint32_t cq_mask = (1u << rxq->log_cqe_n) - 1;
+	const uint32_t wq_mask = (1u << rxq->log_wqe_n) - 1;
+	uint16_t i = 0;
+	uint64_t bytes = 0;
+	bool recover = false;
+
+	if (unlikely(!rxq->pp->owner_bound))
+		pp_owner_bind(rxq->pp);
+	if (rxq->inline_dev)
+		mlx5x_emu_kick(rxq->emu);
+	while (i < n) {
+		const volatile struct mlx5_cqe64 *c;
+		struct rx_meta mt;
+		struct rte_mbuf *m;
+		uint32_t wqe;
+		uint8_t op_own;
+
+		if (rxq->zip.n != 0) {
+			uint32_t k = rxq->zip.i++;
+
+			zip_meta(rxq, k, &mt);
+			wqe = (rte_be_to_cpu_16(rxq->zip.title.wqe_counter) + k) &
+			      wq_mask;
+			if (rxq->zip.i == rxq->zip.n)
+				zip_end(rxq);
+			rxq->rq_ci++;
+			m = rx_cyclic_pkt(rxq, wqe, &mt);
+			if (likely(m != NULL)) {
+				pkts[i++] = m;
+				bytes += mt.len;
+			}
+			continue;
+		}
+		c = &rxq->cqes[rxq->cq_ci & cq_mask];
+		if (!mlx5x_cqe_ready(c, rxq->cq_ci, rxq->log_cqe_n))
+			break;
+		rte_io_rmb();
+		op_own = c->op_own;
+		if (unlikely((op_own >> 4) != MLX5_CQE_RESP_SEND)) {
+			/* Error or flush: repost the WQE as we built it, from
+			 * its pages (whatever the device choked on is gone). */
+			wqe = rte_be_to_cpu_16(c->wqe_counter) & wq_mask;
+			rx_rewrite_wqe(rxq, wqe);
+			rxq->cqe_errors++;
+			rxq->cq_ci++;
+			rxq->rq_ci++;
+			recover = true;
+			continue;
+		}
+		if (((op_own >> 2) & 3) == MLX5X_CQE_FMT_COMPRESSED) {
+			zip_start(rxq, c);
+			continue;
+		}
+		rte_prefetch0(&rxq->cqes[(rxq->cq_ci + 1) & cq_mask]);
+		meta_from_cqe(c, &mt);
+		mt.len = rte_be_to_cpu_32(c->byte_cnt);
+		wqe = rte_be_to_cpu_16(c->wqe_counter) & wq_mask;
+		rxq->cq_ci++;
+		rxq->rq_ci++;
+		m = rx_cyclic_pkt(rxq, wqe, &mt);
+		if (likely(m != NULL)) {
+			pkts[i++] = m;
+			bytes += mt.len;
+		}
+	}
+	rxq->packets += i;
+	rxq->bytes += bytes;
+	rte_io_wmb();
+	*rxq->rq_db = rte_cpu_to_be_32(rxq->rq_ci);
+	*rxq->cq_db = rte_cpu_to_be_32(rxq->zip.n ? rxq->zip.title_ci :
+					rxq->cq_ci);
+	if (unlikely(recover))
+		rx_recover(rxq);
+	return i;
+}
+
+/* ---- Striding RQ ---- */
+
+static void
+mprq_repost(struct mlx5x_rxq *rxq, uint32_t wqe)
+{
+	struct mlx5_mprq_wqe *w = (struct mlx5_mprq_wqe *)rxq->wqes + wqe;
+	struct pp_page *old = rxq->elts[wqe], *pg;
+	uint32_t strides = 1u << rxq->log_strides;
+
+	/* Strides not handed up give their references back. */
+	if (old != NULL)
+		pp_page_unref(old, strides - rxq->strd_pkts);
+	rxq->strd_pkts = 0;
+	rxq->strd_pos = 0;
+	pg = pp_alloc_page(rxq->pp);
+	if (unlikely(pg == NULL)) {
+		/* Nothing to post: the device will fail this WQE with a
+		 * protection error, and the error path posts it again. */
+		rxq->nombuf++;
+		rxq->elts[wqe] = NULL;
+		w->dseg.byte_count = rte_cpu_to_be_32(pp_page_size(rxq->pp));
+		w->dseg.lkey = rte_cpu_to_be_32(MLX5_INVALID_LKEY);
+		w->dseg.addr = 0;
+		rxq->rq_ci++;
+		return;
+	}
+	pp_page_ref(pg, strides - 1);
+	rxq->elts[wqe] = pg;
+	w->dseg.lkey = rte_cpu_to_be_32(pg->lkey);
+	w->dseg.addr = rte_cpu_to_be_64(pg->iova);
+	w->dseg.byte_count = rte_cpu_to_be_32(pp_page_size(rxq->pp));
+	rxq->rq_ci++;
+}
+
+static inline struct rte_mbuf *
+mprq_pkt(struct mlx5x_rxq *rxq, uint32_t wqe, uint32_t stride, uint32_t len,
+	 uint32_t nstrides, const struct rx_meta *mt)
+{
+	struct pp_page *pg = rxq->elts[wqe];
+	struct rte_mbuf_ext_shared_info *sh =
+		(struct rte_mbuf_ext_shared_info *)pg->priv + stride;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(rxq->mb_pool);
+	uint32_t ssize = 1u << rxq->log_stride_size;
+
+	if (unlikely(m == NULL)) {
+		rxq->nombuf++;
+		return NULL;
+	}
+	rxq->strd_pkts++;
+	pp_attach_extbuf(m, pg, stride * ssize,
+			 (uint16_t)RTE_MIN(nstrides * ssize, 65535u), sh);
+	m->data_len = (uint16_t)len;
+	m->pkt_len = len;
+	m->port = rxq->port_id;
+	fill_mbuf(m, mt);
+	return m;
+}
+
+uint16_t
+mlx5x_rx_burst_mprq(void *q, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct mlx5x_rxq *rxq = q;
+	const uint32_t cq_mask = (1u << rxq->log_cqe_n) - 1;
+	const uint32_t wq_mask = (1u << rxq->log_wqe_n) - 1;
+	const uint32_t strides = 1u << rxq->log_strides;
+	uint16_t i = 0;
+	uint64_t bytes = 0;
+	bool recover = false;
+
+	if (unlikely(!rxq->pp->owner_bound))
+		pp_owner_bind(rxq->pp);
+	if (rxq->inline_dev)
+		mlx5x_emu_kick(rxq->emu);
+	while (i < n) {
+		const volatile struct mlx5_cqe64 *c;
+		struct rx_meta mt;
+		struct rte_mbuf *m;
+		uint32_t wqe, bc, stride, ns;
+		uint8_t op_own;
+
+		if (rxq->zip.n != 0) {
+			const volatile struct mlx5x_mini_cqe8 *mc =
+				zip_mini(rxq, rxq->zip.i);
+			uint32_t k = rxq->zip.i++;
+
+			zip_meta(rxq, k, &mt);
+			bc = rte_be_to_cpu_32(mc->byte_cnt);
+			stride = rxq->emu->comp_hash ? UINT32_MAX :
+				 rte_be_to_cpu_16(mc->stride_idx);
+			wqe = rte_be_to_cpu_16(rxq->zip.title.wqe_counter) & wq_mask;
+			if (rxq->zip.i == rxq->zip.n)
+				zip_end(rxq);
+		} else {
+			c = &rxq->cqes[rxq->cq_ci & cq_mask];
+			if (!mlx5x_cqe_ready(c, rxq->cq_ci, rxq->log_cqe_n))
+				break;
+			rte_io_rmb();
+			op_own = c->op_own;
+			if (unlikely((op_own >> 4) != MLX5_CQE_RESP_SEND)) {
+				rxq->cqe_errors++;
+				rxq->cq_ci++;
+				/* the WQE is gone: give its strides back */
+				mprq_repost(rxq, rte_be_to_cpu_16(c->wqe_counter) &
+					    wq_mask);
+				recover = true;
+				continue;
+			}
+			if (((op_own >> 2) & 3) == MLX5X_CQE_FMT_COMPRESSED) {
+				zip_start(rxq, c);
+				continue;
+			}
+			meta_from_cqe(c, &mt);
+			bc = rte_be_to_cpu_32(c->byte_cnt);
+			stride = rte_be_to_cpu_16(*MLX5X_CQE_P16(c,
+					MLX5X_CQE_OFF_STRIDE_IDX));
+			wqe = rte_be_to_cpu_16(c->wqe_counter) & wq_mask;
+			rxq->cq_ci++;
+		}
+		ns = (bc >> MLX5X_MPRQ_STRIDES_SHIFT) & MLX5X_MPRQ_STRIDES_MASK;
+		mt.len = bc & MLX5X_MPRQ_LEN_MASK;
+		/* Hash-format mini CQEs carry no stride index: packets of
+		 * a WQE sit in consecutive strides. */
+		if (stride == UINT32_MAX)
+			stride = rxq->strd_pos;
+		if (bc & MLX5X_MPRQ_FILLER) {
+			mprq_repost(rxq, wqe);
+			continue;
+		}
+		m = mprq_pkt(rxq, wqe, stride, mt.len, ns, &mt);
+		if (likely(m != NULL)) {
+			pkts[i++] = m;
+			bytes += mt.len;
+		}
+		rxq->strd_pos = stride + ns;
+		if (stride + ns == strides)
+			mprq_repost(rxq, wqe);
+	}
+	rxq->packets += i;
+	rxq->bytes += bytes;
+	rte_io_wmb();
+	*rxq->rq_db = rte_cpu_to_be_32(rxq->rq_ci);
+	*rxq->cq_db = rte_cpu_to_be_32(rxq->zip.n ? rxq->zip.title_ci :
+					rxq->cq_ci);
+	if (unlikely(recover))
+		rx_recover(rxq);
+	return i;
+}
