@@ -211,6 +211,13 @@ struct pp_pool *pp_create(const struct pp_params *params);
  */
 uint64_t pp_destroy(struct pp_pool *pp);
 
+/** Is the calling thread the pool's owner? (One register read.) */
+static inline bool
+pp_is_owner(const struct pp_pool *pp)
+{
+	return pp->owner_bound && pthread_equal(pp->owner, pthread_self());
+}
+
 /** Pools destroyed with pages in flight and not yet released. */
 int pp_deferred_count(void);
 

@@ -563,11 +563,11 @@ tx_step(struct mlx5x_emu *emu)
 }
 
 unsigned int
-mlx5x_emu_step(struct mlx5x_emu *emu)
+mlx5x_emu_step(struct mlx5x_emu *emu, bool rx)
 {
 	if (!emu->started)
 		return 0;
-	return tx_step(emu) + rx_step(emu);
+	return tx_step(emu) + (rx ? rx_step(emu) : 0);
 }
 
 /* ------------------------------------------------------------ thread -- */
@@ -582,7 +582,7 @@ dev_thread(void *arg)
 		unsigned int work;
 
 		rte_spinlock_lock(&emu->lock);
-		work = mlx5x_emu_step(emu);
+		work = mlx5x_emu_step(emu, true);
 		rte_spinlock_unlock(&emu->lock);
 		if (work != 0) {
 			idle = 0;

@@ -212,19 +212,20 @@ void mlx5x_emu_stop(struct mlx5x_emu *emu);
 int mlx5x_emu_flow_insert(struct mlx5x_emu *emu, struct mlx5x_flow_rule *r);
 void mlx5x_emu_flow_remove(struct mlx5x_emu *emu, struct mlx5x_flow_rule *r);
 
-/* One device step: transmit what is posted, receive what the wire has.
- * Returns work done. In inline mode the driver's bursts call it. */
-unsigned int mlx5x_emu_step(struct mlx5x_emu *emu);
+/* One device step: transmit what is posted and, with @rx, receive what
+ * the wire has. Returns work done. In inline mode the driver's bursts
+ * call it: rx_burst for both, tx_burst (the doorbell) for transmit. */
+unsigned int mlx5x_emu_step(struct mlx5x_emu *emu, bool rx);
 
 /* Inline mode: run a step unless another lcore is running one. */
 static inline unsigned int
-mlx5x_emu_kick(struct mlx5x_emu *emu)
+mlx5x_emu_kick(struct mlx5x_emu *emu, bool rx)
 {
 	unsigned int work;
 
 	if (!rte_spinlock_trylock(&emu->lock))
 		return 0;
-	work = mlx5x_emu_step(emu);
+	work = mlx5x_emu_step(emu, rx);
 	rte_spinlock_unlock(&emu->lock);
 	return work;
 }

@@ -550,7 +550,7 @@ rte_pmd_mlx5x_device_step(uint16_t port)
 
 	if (priv == NULL)
 		return -EINVAL;
-	return (int)mlx5x_emu_kick(&priv->emu);
+	return (int)mlx5x_emu_kick(&priv->emu, true);
 }
 
 int

@@ -230,7 +230,7 @@ flow_validate(struct rte_eth_dev *dev, const struct rte_flow_attr *attr,
 {
 	struct mlx5x_flow_rule r;
 
-	return -compile(dev, attr, items, acts, &r, e);
+	return compile(dev, attr, items, acts, &r, e);
 }
 
 static struct rte_flow *
@@ -272,7 +272,7 @@ flow_destroy(struct rte_eth_dev *dev, struct rte_flow *flow,
 		if (f == flow)
 			break;
 	if (f == NULL)
-		return -err(e, ENOENT, RTE_FLOW_ERROR_TYPE_HANDLE, flow,
+		return err(e, ENOENT, RTE_FLOW_ERROR_TYPE_HANDLE, flow,
 			    "no such flow on this port");
 	mlx5x_emu_flow_remove(&priv->emu, &f->rule);
 	TAILQ_REMOVE(&priv->flows, f, next);
@@ -310,7 +310,7 @@ flow_query(struct rte_eth_dev *dev, struct rte_flow *flow,
 
 	(void)dev;
 	if (action->type != RTE_FLOW_ACTION_TYPE_COUNT)
-		return -err(e, ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION, action,
+		return err(e, ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION, action,
 			    "only COUNT can be queried");
 	c->hits_set = 1;
 	c->hits = flow->rule.hits;

@@ -210,10 +210,12 @@ mlx5x_rx_burst(void *q, struct rte_mbuf **pkts, uint16_t n)
 	uint64_t bytes = 0;
 	bool recover = false;
 
-	if (unlikely(!rxq->pp->owner_bound))
+	/* The pool's owner is whoever polls the queue now (apps may flush
+	 * queues from the main lcore before forwarding elsewhere). */
+	if (unlikely(!pp_is_owner(rxq->pp)))
 		pp_owner_bind(rxq->pp);
 	if (rxq->inline_dev)
-		mlx5x_emu_kick(rxq->emu);
+		mlx5x_emu_kick(rxq->emu, true);
 	while (i < n) {
 		const volatile struct mlx5_cqe64 *c;
 		struct rx_meta mt;
@@ -335,6 +337,9 @@ mprq_pkt(struct mlx5x_rxq *rxq, uint32_t wqe, uint32_t stride, uint32_t len,
 	m->pkt_len = len;
 	m->port = rxq->port_id;
 	fill_mbuf(m, mt);
+	/* fill_mbuf assigns ol_flags: keep the external-buffer mark, or the
+	 * free would never hand the stride back. */
+	m->ol_flags |= RTE_MBUF_F_EXTERNAL;
 	return m;
 }
 
@@ -349,10 +354,12 @@ mlx5x_rx_burst_mprq(void *q, struct rte_mbuf **pkts, uint16_t n)
 	uint64_t bytes = 0;
 	bool recover = false;
 
-	if (unlikely(!rxq->pp->owner_bound))
+	/* The pool's owner is whoever polls the queue now (apps may flush
+	 * queues from the main lcore before forwarding elsewhere). */
+	if (unlikely(!pp_is_owner(rxq->pp)))
 		pp_owner_bind(rxq->pp);
 	if (rxq->inline_dev)
-		mlx5x_emu_kick(rxq->emu);
+		mlx5x_emu_kick(rxq->emu, true);
 	while (i < n) {
 		const volatile struct mlx5_cqe64 *c;
 		struct rx_meta mt;

@@ -235,7 +235,7 @@ mlx5x_tx_burst(void *q, struct rte_mbuf **pkts, uint16_t n)
 		rte_wmb();
 		*txq->bf_reg = *(volatile uint64_t *)last;
 		if (txq->inline_dev)
-			mlx5x_emu_kick(txq->emu);
+			mlx5x_emu_kick(txq->emu, false);
 	}
 	txq->packets += sent;
 	txq->bytes += bytes;
