@@ -533,8 +533,10 @@ test_rss_and_flow(void)
 				struct rte_ipv4_tuple t;
 				uint32_t h;
 
-				t.src_addr = rte_be_to_cpu_32(*(const uint32_t *)(p + 26));
-				t.dst_addr = rte_be_to_cpu_32(*(const uint32_t *)(p + 30));
+				memcpy(&t.src_addr, p + 26, 4);
+				t.src_addr = rte_be_to_cpu_32(t.src_addr);
+				memcpy(&t.dst_addr, p + 30, 4);
+				t.dst_addr = rte_be_to_cpu_32(t.dst_addr);
 				t.sport = (uint16_t)(p[34] << 8 | p[35]);
 				t.dport = (uint16_t)(p[36] << 8 | p[37]);
 				h = rte_softrss((uint32_t *)&t, RTE_THASH_V4_L4_LEN, key);

@@ -124,8 +124,8 @@ struct mlx5x_flow_rule {
 	uint32_t prio;
 	/* match: byte masks over (eth dst/src/type, vlan tci, ip src/dst, proto,
 	 * l4 ports); the PMD compiles the pattern into this */
-	uint8_t key[64];
-	uint8_t mask[64];
+	_Alignas(8) uint8_t key[64];
+	_Alignas(8) uint8_t mask[64];
 	uint8_t need_l3, need_l4, need_vlan;  /* header presence required */
 	/* actions */
 	bool drop;

@@ -316,7 +316,7 @@ mlx5x_emu_classify(struct mlx5x_emu *emu, const uint8_t *p, uint32_t len,
 
 	(void)len;
 	if (emu->nb_flows != 0) {
-		uint8_t key[64];
+		_Alignas(8) uint8_t key[64];
 
 		flow_key(p, r, key);
 		for (i = 0; i < emu->nb_flows; i++) {

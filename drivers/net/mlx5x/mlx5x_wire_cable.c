@@ -33,7 +33,7 @@ struct lane {
 static struct lane *
 lane_new(void)
 {
-	struct lane *l = aligned_alloc(64, sizeof(*l));
+	struct lane *l = aligned_alloc(64, RTE_ALIGN_CEIL(sizeof(*l), 64));
 
 	if (l == NULL)
 		return NULL;

@@ -51,8 +51,8 @@ build(uint8_t *p, uint32_t size, uint32_t flow, const uint8_t dst_mac[6])
 	ip->total_length = rte_cpu_to_be_16((uint16_t)(size - sizeof(*eth)));
 	ip->time_to_live = 64;
 	ip->next_proto_id = IPPROTO_UDP;
-	ip->src_addr = rte_cpu_to_be_32(RTE_IPV4(198, 18, 0, 1));
-	ip->dst_addr = rte_cpu_to_be_32(RTE_IPV4(198, 19, 0, 1));
+	ip->src_addr = rte_cpu_to_be_32(RTE_IPV4(198u, 18, 0, 1));
+	ip->dst_addr = rte_cpu_to_be_32(RTE_IPV4(198u, 19, 0, 1));
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
 	udp->src_port = rte_cpu_to_be_16((uint16_t)(1024 + flow));
 	udp->dst_port = rte_cpu_to_be_16(9);
