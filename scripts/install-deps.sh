@@ -11,7 +11,7 @@ PKGS=(
   libibverbs-dev rdma-core
   libpcap-dev
   clang llvm
-  bpftool xdp-tools iproute2
+  bpftool xdp-tools iproute2 iputils-ping ethtool
 )
 
 if [ "$(id -u)" -ne 0 ]; then

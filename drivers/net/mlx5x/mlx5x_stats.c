@@ -106,6 +106,10 @@ collect(struct rte_eth_dev *dev, char (*names)[NAME_LEN], uint64_t *vals,
 	ADD(emu->wire.st.tx_frames, "wire_tx_frames");
 	ADD(emu->wire.st.tx_bytes, "wire_tx_bytes");
 	ADD(emu->wire.st.tx_dropped, "wire_tx_dropped");
+	ADD(emu->wire.st.rx_dropped, "wire_rx_dropped");
+	ADD(emu->wire.st.rx_csum_completed, "wire_rx_csum_completed");
+	ADD(emu->wire.st.rx_gso_frames, "wire_rx_gso_frames");
+	ADD(emu->wire.st.rx_gso_segments, "wire_rx_gso_segments");
 	ADD(emu->cnt.rx_runt, "rx_runt");
 	ADD(emu->cnt.rx_oversize, "rx_oversize");
 	ADD(emu->cnt.rx_mac_filtered, "rx_mac_filtered");

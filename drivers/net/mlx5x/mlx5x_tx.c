@@ -88,7 +88,29 @@ mlx5x_txq_drain(struct mlx5x_txq *txq)
 	txq->cq_ci = 0;
 }
 
-/* Cache miss: find or register the memory behind [iova, iova + len). */
+struct reg_ctx {
+	struct mlx5x_mr_table *t;
+	int err;
+};
+
+static void
+reg_chunk(struct rte_mempool *mp, void *opaque, struct rte_mempool_memhdr *h,
+	  unsigned int idx)
+{
+	struct reg_ctx *c = opaque;
+
+	(void)mp;
+	(void)idx;
+	if (h->iova == RTE_BAD_IOVA ||
+	    mlx5x_mr_find(c->t, h->iova, h->len) != 0)
+		return;
+	if (mlx5x_mr_reg(c->t, h->addr, h->iova, h->len) == 0)
+		c->err = ENOSPC;
+}
+
+/* Cache miss: find, or register, the memory behind [iova, iova + len):
+ * the whole mempool the buffer lives in (one entry per memory chunk, as
+ * mlx5's MR cache does), else the memory segment list holding it. */
 uint32_t
 mlx5x_tx_mr_lookup_slow(struct mlx5x_txq *txq, struct rte_mbuf *m,
 			uintptr_t addr, uint32_t len)
@@ -99,18 +121,30 @@ mlx5x_tx_mr_lookup_slow(struct mlx5x_txq *txq, struct rte_mbuf *m,
 
 	txq->mr_miss++;
 	lkey = mlx5x_mr_find(t, addr, len);
+	if (lkey == 0 && !RTE_MBUF_HAS_EXTBUF(m) && m->pool != NULL) {
+		struct reg_ctx rc = { t, 0 };
+
+		rte_mempool_mem_iter(m->pool, reg_chunk, &rc);
+		lkey = mlx5x_mr_find(t, addr, len);
+	}
 	if (lkey == 0) {
-		/* Register the memory segment holding the buffer, as
-		 * mlx5's MR cache does for memory it has not seen. */
 		void *va = (uint8_t *)m->buf_addr +
 			   (addr - (uintptr_t)m->buf_iova);
-		const struct rte_memseg *ms = rte_mem_virt2memseg(va, NULL);
+		const struct rte_memseg_list *msl = rte_mem_virt2memseg_list(va);
+		const struct rte_memseg *ms = rte_mem_virt2memseg(va, msl);
 
-		if (ms == NULL || ms->iova == RTE_BAD_IOVA)
+		if (msl != NULL && rte_eal_iova_mode() == RTE_IOVA_VA)
+			/* IOVA is VA: the whole list is one range. */
+			lkey = mlx5x_mr_reg(t, msl->base_va,
+					    (rte_iova_t)(uintptr_t)msl->base_va,
+					    msl->len);
+		else if (ms != NULL && ms->iova != RTE_BAD_IOVA)
+			lkey = mlx5x_mr_reg(t, ms->addr, ms->iova, ms->len);
+		if (lkey == 0) {
+			MLX5X_LOG(ERR, "txq %u: cannot register memory of a "
+				  "buffer at %p", txq->idx, va);
 			return MLX5_INVALID_LKEY;
-		lkey = mlx5x_mr_reg(t, ms->addr, ms->iova, ms->len);
-		if (lkey == 0)
-			return MLX5_INVALID_LKEY;
+		}
 	}
 	for (uint32_t i = 1; i < MLX5X_MR_MAX; i++) {
 		const struct mlx5x_mr *mr = &t->ent[i];

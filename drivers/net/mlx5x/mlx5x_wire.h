@@ -29,6 +29,10 @@ struct mlx5x_wire_stats {
 	uint64_t tx_bytes;
 	uint64_t tx_dropped;  /* the far end refused (full, closed) */
 	uint64_t rx_dropped;  /* the wire discarded before the device */
+	/* iface: what the kernel's offloads left for the cable to finish */
+	uint64_t rx_csum_completed;
+	uint64_t rx_gso_frames;
+	uint64_t rx_gso_segments;
 };
 
 struct mlx5x_wire_ops {

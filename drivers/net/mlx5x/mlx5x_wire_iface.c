@@ -52,7 +52,9 @@ struct iface {
 	struct mlx5x_frame pend[SEG_MAX];
 	unsigned int npend, pend_at;
 	bool pend_owns_frame;         /* pend[] came from cur: advance after */
+	char ifname[IF_NAMESIZE];
 	uint64_t gso_frames, gso_segments, csum_completed, dropped;
+	uint64_t tx_retries_exhausted;
 };
 
 static int
@@ -113,6 +115,7 @@ iface_open(struct mlx5x_wire *w, const struct mlx5x_devargs *da)
 	}
 	mr.mr_ifindex = sll.sll_ifindex;
 	setsockopt(p->fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr));
+	snprintf(p->ifname, sizeof(p->ifname), "%s", ifname);
 	w->priv = p;
 	return 0;
 fail:
@@ -227,7 +230,7 @@ advance(struct iface *p)
 
 /* Make the next frame available in p->pend. Returns false when none. */
 static bool
-next_frame(struct iface *p)
+next_frame(struct mlx5x_wire *w, struct iface *p)
 {
 	for (;;) {
 		struct tpacket_block_desc *b;
@@ -254,6 +257,8 @@ next_frame(struct iface *p)
 		vh = (struct virtio_net_hdr *)(f - sizeof(*vh));
 		if (vh->gso_type != VIRTIO_NET_HDR_GSO_NONE) {
 			unsigned int n = 0;
+			/* GSO frames are CHECKSUM_PARTIAL too: segment() writes
+			 * every segment's checksums itself. */
 
 			if ((vh->gso_type & ~VIRTIO_NET_HDR_GSO_ECN) ==
 			    VIRTIO_NET_HDR_GSO_TCPV4 ||
@@ -262,11 +267,18 @@ next_frame(struct iface *p)
 				n = segment(p, f, len, vh);
 			if (n == 0) {
 				p->dropped++;
+				w->st.rx_dropped++;
 				advance(p);
 				continue;
 			}
-			p->gso_frames++;
+			if (p->gso_frames++ == 0)
+				rte_log(RTE_LOG_INFO, mlx5x_logtype,
+					"mlx5x: %s: iface %s: segmenting GSO frames "
+					"from the kernel (gso_size %u)\n",
+					w->emu->name, p->ifname, vh->gso_size);
 			p->gso_segments += n;
+			w->st.rx_gso_frames = p->gso_frames;
+			w->st.rx_gso_segments = p->gso_segments;
 			p->npend = n;
 			p->pend_at = 0;
 			p->pend_owns_frame = false;
@@ -275,7 +287,12 @@ next_frame(struct iface *p)
 		}
 		if (vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
 			complete_csum(f, len, vh);
-			p->csum_completed++;
+			if (p->csum_completed++ == 0)
+				rte_log(RTE_LOG_INFO, mlx5x_logtype,
+					"mlx5x: %s: iface %s: completing partial "
+					"checksums from the kernel\n",
+					w->emu->name, p->ifname);
+			w->st.rx_csum_completed = p->csum_completed;
 		}
 		p->pend[0].data = f;
 		p->pend[0].len = len;
@@ -294,7 +311,7 @@ iface_rx_peek(struct mlx5x_wire *w, struct mlx5x_frame *f, unsigned int n)
 	struct iface *p = w->priv;
 	unsigned int i = 0;
 
-	if (p->pend_at == p->npend && !next_frame(p))
+	if (p->pend_at == p->npend && !next_frame(w, p))
 		return 0;
 	while (i < n && p->pend_at + i < p->npend) {
 		f[i] = p->pend[p->pend_at + i];
@@ -334,13 +351,24 @@ iface_tx(struct mlx5x_wire *w, const struct mlx5x_frame *f, unsigned int n)
 		msg[i].msg_hdr.msg_iov = iov[i];
 		msg[i].msg_hdr.msg_iovlen = 2;
 	}
-	while (sent < n) {
+	/* The kernel refuses frames while its backlog is full (ENOBUFS,
+	 * EAGAIN). A cable does not drop: wait for it a little, then give up
+	 * and let the caller count what is left as dropped. */
+	for (unsigned int tries = 0; sent < n && tries < 200;) {
 		int rc = sendmmsg(p->fd, msg + sent, n - sent, MSG_DONTWAIT);
 
-		if (rc <= 0)
+		if (rc > 0) {
+			sent += (unsigned int)rc;
+			tries = 0;
+			continue;
+		}
+		if (rc < 0 && errno != ENOBUFS && errno != EAGAIN &&
+		    errno != EINTR)
 			break;
-		sent += (unsigned int)rc;
+		tries++;
+		usleep(20);
 	}
+	p->tx_retries_exhausted += n - sent;
 	return sent;
 }
 
