@@ -44,6 +44,7 @@ extern "C" {
 
 /** Page flags. */
 #define PP_PAGE_F_UNREADABLE 0x1 /**< CPU must not read (device memory). */
+#define PP_PAGE_F_MBUF 0x2       /**< The page is its own rte_mbuf (host). */
 
 struct pp_pool;
 struct pp_mp;
@@ -340,10 +341,25 @@ void pp_get_stats(const struct pp_pool *pp, struct pp_stats *st);
 int pp_stats_names(const char **names, unsigned int n);
 int pp_stats_values(const struct pp_pool *pp, uint64_t *vals, unsigned int n);
 
+/* The host provider lays pages out as [rte_mbuf][pp_page][buffer]; the
+ * mbuf header is 2 cache lines in every DPDK build. */
+#define PP_MBUF_HDR_SIZE 128u
+
 /** Host provider pages are mbufs: the page's own rte_mbuf, else NULL. */
-struct rte_mbuf *pp_page_mbuf(struct pp_page *pg);
+static inline struct rte_mbuf *
+pp_page_mbuf(struct pp_page *pg)
+{
+	if (unlikely(!(pg->flags & PP_PAGE_F_MBUF)))
+		return NULL;
+	return (struct rte_mbuf *)((char *)pg - PP_MBUF_HDR_SIZE);
+}
+
 /** Inverse of pp_page_mbuf(). */
-struct pp_page *pp_mbuf_page(struct rte_mbuf *m);
+static inline struct pp_page *
+pp_mbuf_page(struct rte_mbuf *m)
+{
+	return (struct pp_page *)((char *)m + PP_MBUF_HDR_SIZE);
+}
 
 /**
  * Attach a page (or fragment) to @p m as an external buffer that returns

@@ -8,19 +8,8 @@
 
 #include "pp_internal.h"
 
-struct rte_mbuf *
-pp_page_mbuf(struct pp_page *pg)
-{
-	if (pg->mp->ops != &pp_provider_host)
-		return NULL;
-	return RTE_PTR_SUB(pg, sizeof(struct rte_mbuf));
-}
-
-struct pp_page *
-pp_mbuf_page(struct rte_mbuf *m)
-{
-	return RTE_PTR_ADD(m, sizeof(struct rte_mbuf));
-}
+static_assert(sizeof(struct rte_mbuf) == PP_MBUF_HDR_SIZE,
+	      "pagepool.h assumes a 128-byte rte_mbuf");
 
 static void
 extbuf_free(void *addr, void *opaque)

@@ -356,8 +356,22 @@ recycle_run(struct pp_pool *pp, struct pp_page **pages, unsigned int n)
 {
 	unsigned int done, i;
 
-	if (unlikely(__atomic_load_n(&pp->destroying, __ATOMIC_ACQUIRE)) ||
-	    on_owner(pp)) {
+	if (unlikely(__atomic_load_n(&pp->destroying, __ATOMIC_ACQUIRE))) {
+		for (i = 0; i < n; i++)
+			pp_recycle_any(pp, pages[i]);
+		return;
+	}
+	if (on_owner(pp)) {
+		/* The application freeing on the queue's own lcore: straight
+		 * into the alloc cache, unless a page is from a retired
+		 * provider. */
+		for (i = 0; i < n; i++)
+			if (unlikely(pages[i]->mp != pp->mp))
+				break;
+		if (likely(i == n)) {
+			pp_recycle_direct_bulk(pp, pages, n);
+			return;
+		}
 		for (i = 0; i < n; i++)
 			pp_recycle_any(pp, pages[i]);
 		return;

@@ -134,7 +134,7 @@ page_init(struct rte_mempool *mpool, void *opaque, void *obj, unsigned int idx)
 	pg->pool = h->mp.pp;
 	pg->offset = 0;
 	pg->ref = 1;
-	pg->flags = 0;
+	pg->flags = PP_PAGE_F_MBUF;
 	pg->priv = h->mp.pp->priv_size ? (void *)(pg + 1) : NULL;
 }
 

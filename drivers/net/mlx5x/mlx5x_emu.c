@@ -36,12 +36,33 @@ extern int mlx5x_logtype;
 /* ---------------------------------------------------------------- CQ -- */
 
 static inline uint32_t
-cq_free(const struct mlx5x_emu_cq *cq)
+cq_free(struct mlx5x_emu_cq *cq)
 {
 	uint32_t ci = rte_be_to_cpu_32(__atomic_load_n(cq->dbrec,
 						       __ATOMIC_ACQUIRE));
 
-	return (1u << cq->log_n) - (cq->pi - ci);
+	cq->room = (1u << cq->log_n) - (cq->pi - ci);
+	return cq->room;
+}
+
+/* Room for @need more CQEs? Reads the driver's doorbell record only when
+ * the last value seen is not enough, as hardware caches it. */
+static inline bool
+cq_has_room(struct mlx5x_emu_cq *cq, uint32_t need)
+{
+	return likely(cq->room >= need) || cq_free(cq) >= need;
+}
+
+/* WQEs posted beyond the consumer index, re-reading the doorbell record
+ * only when the cached value is used up. */
+static inline bool
+rq_has_wqe(struct mlx5x_emu_rq *rq)
+{
+	if (likely(rq->ci != rq->posted))
+		return true;
+	rq->posted = rte_be_to_cpu_32(__atomic_load_n(rq->dbrec,
+						      __ATOMIC_ACQUIRE));
+	return rq->ci != rq->posted;
 }
 
 /* Publish a CQE: the body first, then the last 8 bytes (op_own) with
@@ -60,6 +81,8 @@ cq_push(struct mlx5x_emu_cq *cq, struct mlx5_cqe64 *c, uint8_t opcode,
 		dst[i] = src[i];
 	__atomic_store_n(&dst[7], src[7], __ATOMIC_RELEASE);
 	cq->pi++;
+	if (cq->room != 0)
+		cq->room--;
 }
 
 /* A raw slot (mini-CQE array): written before the title that covers it. */
@@ -70,6 +93,8 @@ cq_push_raw(struct mlx5x_emu_cq *cq, uint32_t at, const void *slot)
 		&cq->cqes[at & ((1u << cq->log_n) - 1)];
 
 	memcpy((void *)(uintptr_t)dst, slot, 64);
+	if (cq->room != 0)
+		cq->room--;
 }
 
 static void
@@ -145,6 +170,43 @@ comp_fits(const struct mlx5x_emu_comp *s, const struct mlx5_cqe64 *c,
 	       (mprq ? c->wqe_counter == s->title.wqe_counter : true);
 }
 
+/* An uncompressed receive CQE, written straight into its ring slot as
+ * eight 64-bit words; the word holding op_own goes last, with release. */
+static inline void
+cq_push_rx(struct mlx5x_emu_cq *cq, const struct mlx5_cqe64 *c,
+	   uint16_t wqe_counter, uint32_t byte_cnt, uint16_t stride)
+{
+	volatile uint64_t *dst = (volatile uint64_t *)
+		&cq->cqes[cq->pi & ((1u << cq->log_n) - 1)];
+	const uint64_t *src = (const uint64_t *)c;
+	union {
+		uint64_t w;
+		struct {
+			rte_be32_t sop_drop_qpn;
+			rte_be16_t wqe_counter;
+			uint8_t signature;
+			uint8_t op_own;
+		} f;
+	} last;
+
+	last.f.sop_drop_qpn = c->sop_drop_qpn;
+	last.f.wqe_counter = rte_cpu_to_be_16(wqe_counter);
+	last.f.signature = 0;
+	last.f.op_own = (uint8_t)(MLX5_CQE_RESP_SEND << 4 |
+				  mlx5x_cqe_owner(cq->pi, cq->log_n));
+	dst[0] = (uint64_t)rte_cpu_to_be_16(stride) << 32; /* stride_idx @4 */
+	dst[1] = src[1];
+	dst[2] = src[2];
+	dst[3] = src[3];
+	dst[4] = 0;
+	dst[5] = (uint64_t)rte_cpu_to_be_32(byte_cnt) << 32; /* byte_cnt @44 */
+	dst[6] = 0;
+	__atomic_store_n(&dst[7], last.w, __ATOMIC_RELEASE);
+	cq->pi++;
+	if (cq->room != 0)
+		cq->room--;
+}
+
 static void
 rx_complete(struct mlx5x_emu *emu, struct mlx5x_emu_rq *rq, uint16_t qidx,
 	    struct mlx5_cqe64 *c, uint16_t wqe_counter, uint32_t len,
@@ -154,11 +216,7 @@ rx_complete(struct mlx5x_emu *emu, struct mlx5x_emu_rq *rq, uint16_t qidx,
 	uint32_t need;
 
 	if (!emu->cqe_comp) {
-		c->byte_cnt = rte_cpu_to_be_32(byte_cnt_field);
-		c->wqe_counter = rte_cpu_to_be_16(wqe_counter);
-		*MLX5X_CQE_P16(c, MLX5X_CQE_OFF_STRIDE_IDX) =
-			rte_cpu_to_be_16(stride);
-		cq_push(&rq->cq, c, MLX5_CQE_RESP_SEND, MLX5X_CQE_FMT_NORMAL);
+		cq_push_rx(&rq->cq, c, wqe_counter, byte_cnt_field, stride);
 		return;
 	}
 	c->wqe_counter = rte_cpu_to_be_16(wqe_counter);
@@ -179,7 +237,7 @@ rx_complete(struct mlx5x_emu *emu, struct mlx5x_emu_rq *rq, uint16_t qidx,
 	(void)len;
 	/* A session must fit the CQ as a whole: close it while it does. */
 	need = 1 + (s->n + MLX5X_MINI_PER_CQE) / MLX5X_MINI_PER_CQE;
-	if (need + 1 >= cq_free(&rq->cq))
+	if (!cq_has_room(&rq->cq, need + 2))
 		comp_flush(rq, s);
 }
 
@@ -191,12 +249,13 @@ rq_error(struct mlx5x_emu *emu, struct mlx5x_emu_rq *rq, uint16_t qidx,
 	uint32_t posted = rte_be_to_cpu_32(__atomic_load_n(rq->dbrec,
 							  __ATOMIC_ACQUIRE));
 
+	rq->posted = posted;
 	comp_flush(rq, &emu->sess[qidx]);
 	err_cqe(&rq->cq, MLX5_CQE_RESP_ERR, synd, (uint16_t)rq->ci, qidx);
 	rq->ci++;
 	rq->stride_ci = 0;
 	rq->err_cqes++;
-	while (rq->ci != posted && cq_free(&rq->cq) > 1) {
+	while (rq->ci != posted && cq_has_room(&rq->cq, 2)) {
 		err_cqe(&rq->cq, MLX5_CQE_RESP_ERR,
 			MLX5_CQE_SYNDROME_WR_FLUSH_ERR, (uint16_t)rq->ci, qidx);
 		rq->ci++;
@@ -246,7 +305,7 @@ rx_cyclic(struct mlx5x_emu *emu, struct mlx5x_emu_rq *rq, uint16_t qidx,
  * packet that does not fit the strides left ends the WQE with a filler. */
 static bool
 rx_mprq(struct mlx5x_emu *emu, struct mlx5x_emu_rq *rq, uint16_t qidx,
-	const struct mlx5x_frame *f, struct mlx5_cqe64 *c, uint32_t posted)
+	const struct mlx5x_frame *f, struct mlx5_cqe64 *c)
 {
 	uint32_t nstrides = 1u << rq->log_strides;
 	uint32_t ssize = 1u << rq->log_stride_size;
@@ -272,7 +331,7 @@ rx_mprq(struct mlx5x_emu *emu, struct mlx5x_emu_rq *rq, uint16_t qidx,
 		cq_push(&rq->cq, &fill, MLX5_CQE_RESP_SEND, MLX5X_CQE_FMT_NORMAL);
 		rq->ci++;
 		rq->stride_ci = 0;
-		if (rq->ci == posted) {
+		if (!rq_has_wqe(rq)) {
 			rq->out_of_buffer++;
 			return false;
 		}
@@ -319,7 +378,7 @@ rx_one(struct mlx5x_emu *emu, const struct mlx5x_frame *f)
 	const struct mlx5x_parse *pr = &res;
 	struct mlx5_cqe64 c;
 	struct mlx5x_emu_rq *rq;
-	uint32_t mark = 0, posted;
+	uint32_t mark = 0;
 	int q;
 
 	if (unlikely(f->len < 14)) {
@@ -345,7 +404,9 @@ rx_one(struct mlx5x_emu *emu, const struct mlx5x_frame *f)
 	} else {
 		mlx5x_emu_parse(emu, f->data, f->len, &res);
 	}
-	q = mlx5x_emu_classify(emu, f->data, f->len, pr, &mark);
+	/* One queue and no rules: nothing to steer. */
+	q = likely(emu->nb_flows == 0 && emu->nb_rq <= 1) ? 0 :
+	    mlx5x_emu_classify(emu, f->data, f->len, pr, &mark);
 	if (unlikely(q < 0)) {
 		emu->cnt.rx_flow_drop++;
 		return;
@@ -356,15 +417,14 @@ rx_one(struct mlx5x_emu *emu, const struct mlx5x_frame *f)
 		emu->cnt.rx_queue_stopped++;
 		return;
 	}
-	posted = rte_be_to_cpu_32(__atomic_load_n(rq->dbrec, __ATOMIC_ACQUIRE));
-	if (rq->ci == posted || cq_free(&rq->cq) < 2 +
-	    (emu->cqe_comp ? MLX5X_COMP_MAX_MINI / MLX5X_MINI_PER_CQE : 0)) {
+	if (!rq_has_wqe(rq) || !cq_has_room(&rq->cq, 2 +
+	    (emu->cqe_comp ? MLX5X_COMP_MAX_MINI / MLX5X_MINI_PER_CQE : 0))) {
 		rq->out_of_buffer++;
 		return;
 	}
 	fill_cqe_rx(&c, pr, mark, rq->vlan_strip);
 	if (rq->mprq) {
-		if (!rx_mprq(emu, rq, (uint16_t)q, f, &c, posted))
+		if (!rx_mprq(emu, rq, (uint16_t)q, f, &c))
 			return;
 	} else {
 		rx_cyclic(emu, rq, (uint16_t)q, f, &c);
@@ -550,7 +610,7 @@ tx_step(struct mlx5x_emu *emu)
 		posted = rte_be_to_cpu_32(__atomic_load_n(sq->dbrec,
 							  __ATOMIC_ACQUIRE));
 		/* Completions need room: stop while the CQ is nearly full. */
-		while (sq->ci != posted && cq_free(&sq->cq) > 2) {
+		while (sq->ci != posted && cq_has_room(&sq->cq, 3)) {
 			nbb = tx_wqe(emu, sq, q);
 			if (nbb == 0)
 				break;
@@ -645,8 +705,10 @@ mlx5x_emu_rq_create(struct mlx5x_emu *emu, uint16_t idx,
 	rte_spinlock_lock(&emu->lock);
 	emu->rq[idx] = *cfg;
 	emu->rq[idx].ci = 0;
+	emu->rq[idx].posted = 0;
 	emu->rq[idx].stride_ci = 0;
 	emu->rq[idx].cq.pi = 0;
+	emu->rq[idx].cq.room = 0;
 	emu->sess[idx].n = 0;
 	__atomic_store_n(&emu->rq[idx].state, MLX5X_Q_RST, __ATOMIC_RELEASE);
 	rte_spinlock_unlock(&emu->lock);
@@ -661,6 +723,7 @@ mlx5x_emu_sq_create(struct mlx5x_emu *emu, uint16_t idx,
 	emu->sq[idx] = *cfg;
 	emu->sq[idx].ci = 0;
 	emu->sq[idx].cq.pi = 0;
+	emu->sq[idx].cq.room = 0;
 	__atomic_store_n(&emu->sq[idx].state, MLX5X_Q_RST, __ATOMIC_RELEASE);
 	rte_spinlock_unlock(&emu->lock);
 	return 0;

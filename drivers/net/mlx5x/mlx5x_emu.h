@@ -68,6 +68,7 @@ struct mlx5x_emu_cq {
 	volatile struct mlx5_cqe64 *cqes;
 	uint32_t log_n;
 	uint32_t pi;                      /* device producer index */
+	uint32_t room;                    /* free slots last seen */
 	volatile rte_be32_t *dbrec;       /* driver's consumer index */
 };
 
@@ -80,6 +81,7 @@ struct mlx5x_emu_rq {
 	uint32_t log_stride_size;
 	void *wqes;
 	volatile rte_be32_t *dbrec;       /* driver's posted WQE counter */
+	uint32_t posted;                  /* dbrec as last read */
 	uint32_t ci;                      /* WQEs consumed */
 	uint32_t stride_ci;               /* MPRQ: strides used in WQE ci */
 	struct mlx5x_emu_cq cq;

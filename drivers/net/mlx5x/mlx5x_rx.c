@@ -113,6 +113,24 @@ rx_cyclic_pkt(struct mlx5x_rxq *rxq, uint32_t wqe, const struct rx_meta *mt)
 	uint32_t left = mt->len, s = 0, nseg;
 	struct pp_page *fresh[MLX5X_RQ_MAX_SEGS];
 
+	if (likely(rxq->sges == 1)) {
+		/* The common case: one page, which is the mbuf itself. */
+		struct pp_page *pg = e[0], *np = pp_alloc_page(rxq->pp);
+
+		if (unlikely(np == NULL)) {
+			rxq->nombuf++;
+			return NULL;
+		}
+		head = pp_page_mbuf(pg);
+		*mlx5x_mbuf_rearm(head) = rxq->mbuf_rearm;
+		head->data_len = (uint16_t)mt->len;
+		head->pkt_len = mt->len;
+		fill_mbuf(head, mt);
+		e[0] = np;
+		ds->lkey = rte_cpu_to_be_32(np->lkey);
+		ds->addr = rte_cpu_to_be_64(np->iova + MLX5X_RX_HEADROOM);
+		return head;
+	}
 	nseg = 1;
 	if (unlikely(rxq->sges > 1 && left > rxq->seg_len - MLX5X_RX_HEADROOM))
 		nseg += (left - (rxq->seg_len - MLX5X_RX_HEADROOM) +
