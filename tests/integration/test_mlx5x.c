@@ -640,6 +640,115 @@ test_rss_and_flow(void)
 	port_down(port, name);
 }
 
+/* Buffer split: the first 64 bytes land in an mbuf of the header pool,
+ * the rest in one of the payload pool, and the frame is intact. */
+static void
+test_buffer_split(void)
+{
+	struct rte_mempool *hp = rte_pktmbuf_pool_create("t_hdr", 4095, 64, 0,
+		RTE_PKTMBUF_HEADROOM + 128, SOCKET_ID_ANY);
+	struct rte_mempool *pp = rte_pktmbuf_pool_create("t_pay", 4095, 64, 0,
+		RTE_PKTMBUF_HEADROOM + 2048, SOCKET_ID_ANY);
+	union rte_eth_rxseg seg[2];
+	struct rte_eth_rxconf rxc = {0};
+	struct rte_eth_conf conf = {0};
+	struct rte_eth_burst_mode bm;
+	struct rte_mbuf *b[32];
+	unsigned int got = 0, bad = 0;
+	uint16_t port;
+	char dev[64];
+
+	REQUIRE(hp != NULL && pp != NULL, "pools");
+	snprintf(dev, sizeof(dev), "net_mlx5x%d,wire=gen,gen_size=1000,"
+		 "dev_mode=inline", seq++);
+	REQUIRE(rte_dev_probe(dev) == 0, "probe");
+	REQUIRE(rte_eth_dev_get_port_by_name(strtok(dev, ","), &port) == 0, "port");
+	memset(seg, 0, sizeof(seg));
+	seg[0].split.mp = hp;
+	seg[0].split.length = 64;
+	seg[1].split.mp = pp;
+	rxc.offloads = RTE_ETH_RX_OFFLOAD_BUFFER_SPLIT;
+	rxc.rx_seg = seg;
+	rxc.rx_nseg = 2;
+	CHECK_EQ(rte_eth_dev_configure(port, 1, 1, &conf), 0);
+	CHECK_EQ(rte_eth_rx_queue_setup(port, 0, 256, SOCKET_ID_ANY, &rxc, NULL), 0);
+	CHECK_EQ(rte_eth_tx_queue_setup(port, 0, 256, SOCKET_ID_ANY, NULL), 0);
+	CHECK_EQ(rte_eth_dev_start(port), 0);
+	CHECK_EQ(rte_eth_rx_burst_mode_get(port, 0, &bm), 0);
+	CHECK(strstr(bm.info, "buffer split") != NULL, "burst mode: %s", bm.info);
+	while (got < 2000) {
+		uint16_t n = rte_eth_rx_burst(port, 0, b, 32);
+
+		for (uint16_t i = 0; i < n; i++) {
+			if (b[i]->nb_segs != 2 || b[i]->pool != hp ||
+			    b[i]->next->pool != pp || b[i]->data_len != 64 ||
+			    b[i]->next->data_len != 936 || !gen_frame_ok(b[i], 1000))
+				bad++;
+			rte_pktmbuf_free(b[i]);
+		}
+		got += n;
+	}
+	CHECK_EQ(bad, 0);
+	{
+		struct rte_eth_dev_info info;
+
+		rte_eth_dev_info_get(port, &info);
+		CHECK(info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_BUFFER_SPLIT,
+		      "capability reported");
+		rte_eth_dev_stop(port);
+		rte_eth_dev_close(port);
+		rte_dev_remove(info.device);
+	}
+	CHECK_EQ(rte_mempool_in_use_count(hp), 0);
+	CHECK_EQ(rte_mempool_in_use_count(pp), 0);
+	rte_mempool_free(hp);
+	rte_mempool_free(pp);
+}
+
+static void
+ext_free_noop(void *addr, void *opaque)
+{
+	(void)addr;
+	(void)opaque;
+}
+
+/* A send from memory the device cannot reach: local protection error
+ * CQE, counted, and the SQ keeps working afterwards. */
+static void
+test_tx_error(void)
+{
+	char name[32];
+	int port = port_up("wire=loop,dev_mode=inline", NULL, name, sizeof(name));
+	static uint8_t outside[2048] __rte_aligned(64); /* not DPDK memory */
+	struct rte_mbuf_ext_shared_info sh = { .free_cb = ext_free_noop };
+	struct rte_mbuf *m, *ok[1], *rx[4];
+	struct rte_eth_stats st;
+
+	if (port < 0)
+		return;
+	m = rte_pktmbuf_alloc(mbufs);
+	rte_mbuf_ext_refcnt_set(&sh, 1);
+	memset(outside, 0x11, sizeof(outside));
+	rte_pktmbuf_attach_extbuf(m, outside, (rte_iova_t)(uintptr_t)outside,
+				  sizeof(outside), &sh);
+	m->data_len = m->pkt_len = 200;
+	CHECK_EQ(rte_eth_tx_burst(port, 0, &m, 1), 1);
+	rte_pmd_mlx5x_device_step(port);
+	ok[0] = mkframe(100, 3, false);
+	CHECK_EQ(rte_eth_tx_burst(port, 0, ok, 1), 1); /* reaps the error */
+	rte_pmd_mlx5x_device_step(port);
+	rte_eth_stats_get(port, &st);
+	CHECK(st.oerrors >= 1, "error CQE counted: oerrors %" PRIu64, st.oerrors);
+	CHECK(xstat(port, "tx_q0_dev_err_cqes") >= 1, "device reported it");
+	/* the queue recovered: a good frame goes through */
+	ok[0] = mkframe(100, 4, false);
+	CHECK_EQ(rte_eth_tx_burst(port, 0, ok, 1), 1);
+	CHECK(rx_all(port, 0, 4, rx, 4) >= 1, "traffic after the error");
+	for (int i = 0; i < 4 && rx[i] != NULL; i++)
+		rte_pktmbuf_free(rx[i]);
+	port_down(port, name);
+}
+
 /* A corrupted WQE gets an error CQE; the queue recovers and goes on. */
 static void
 test_error_recovery(void)
@@ -712,6 +821,8 @@ main(int argc, char **argv)
 	RUN(test_pcap_roundtrip);
 	RUN(test_rx_layouts);
 	RUN(test_rss_and_flow);
+	RUN(test_buffer_split);
+	RUN(test_tx_error);
 	RUN(test_error_recovery);
 	RUN(test_queue_stop_start);
 	rte_eal_cleanup();

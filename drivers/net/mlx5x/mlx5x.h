@@ -28,6 +28,11 @@ extern int mlx5x_logtype;
 /* Headroom before every received frame: XDP's XDP_PACKET_HEADROOM. */
 #define MLX5X_RX_HEADROOM 256u
 
+struct mlx5x_mr_cache {
+	uintptr_t start, end;
+	uint32_t lkey;
+};
+
 struct mlx5x_rxq {
 	/* ---- hot: read every burst ---- */
 	volatile struct mlx5_cqe64 *cqes;
@@ -50,6 +55,14 @@ struct mlx5x_rxq {
 	bool mark;                      /* a flow uses MARK */
 	uint16_t port_id;
 	uint16_t idx;
+	/* Buffer split (RTE_ETH_RX_OFFLOAD_BUFFER_SPLIT): WQE segment s is
+	 * an mbuf of split_mp[s] taking split_len[s] bytes. */
+	bool split;
+	uint16_t split_off[MLX5X_RQ_MAX_SEGS];
+	uint32_t split_len[MLX5X_RQ_MAX_SEGS];
+	struct rte_mempool *split_mp[MLX5X_RQ_MAX_SEGS];
+	struct rte_mbuf **melts;        /* [wqe * sges + seg] in split mode */
+	struct mlx5x_mr_cache split_mrc[MLX5X_RQ_MAX_SEGS];
 	/* MPRQ */
 	uint32_t log_strides;
 	uint32_t log_stride_size;
@@ -81,11 +94,6 @@ struct mlx5x_rxq {
 struct mlx5x_tx_elt {
 	struct rte_mbuf *m;
 	uint16_t nbb;                   /* WQEBBs of the WQE starting here */
-};
-
-struct mlx5x_mr_cache {
-	uintptr_t start, end;
-	uint32_t lkey;
 };
 
 struct mlx5x_txq {
@@ -168,6 +176,10 @@ int mlx5x_rx_queue_start(struct rte_eth_dev *dev, uint16_t idx);
 int mlx5x_rx_queue_stop(struct rte_eth_dev *dev, uint16_t idx);
 uint16_t mlx5x_rx_burst(void *rxq, struct rte_mbuf **pkts, uint16_t n);
 uint16_t mlx5x_rx_burst_mprq(void *rxq, struct rte_mbuf **pkts, uint16_t n);
+int mlx5x_rx_burst_mode_get(struct rte_eth_dev *dev, uint16_t idx,
+			    struct rte_eth_burst_mode *mode);
+int mlx5x_tx_burst_mode_get(struct rte_eth_dev *dev, uint16_t idx,
+			    struct rte_eth_burst_mode *mode);
 void mlx5x_rxq_info_get(struct rte_eth_dev *dev, uint16_t idx,
 			struct rte_eth_rxq_info *qinfo);
 
@@ -198,7 +210,11 @@ int mlx5x_xstats_reset(struct rte_eth_dev *dev);
 extern const struct rte_flow_ops mlx5x_flow_ops;
 void mlx5x_flow_flush_all(struct rte_eth_dev *dev);
 
-/* MR registration helper for pagepool pages */
+/* MR registration helpers (mlx5x_rxq.c): pagepool chunks, and whole
+ * mempools (TX MR cache misses, buffer-split pools). */
 uint32_t mlx5x_mr_reg_cb(void *ctx, void *addr, rte_iova_t iova, size_t len);
+int mlx5x_mr_reg_mempool(struct mlx5x_mr_table *t, struct rte_mempool *mp);
+uint32_t mlx5x_rx_split_lkey(struct mlx5x_rxq *rxq, uint32_t seg,
+			     rte_iova_t iova);
 
 #endif

@@ -178,8 +178,14 @@ mlx5x_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->max_mtu = 9216;
 	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_IPV4_CKSUM |
 		RTE_ETH_RX_OFFLOAD_UDP_CKSUM | RTE_ETH_RX_OFFLOAD_TCP_CKSUM |
-		RTE_ETH_RX_OFFLOAD_SCATTER | RTE_ETH_RX_OFFLOAD_RSS_HASH;
-	info->rx_queue_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER;
+		RTE_ETH_RX_OFFLOAD_SCATTER | RTE_ETH_RX_OFFLOAD_RSS_HASH |
+		RTE_ETH_RX_OFFLOAD_BUFFER_SPLIT;
+	info->rx_queue_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER |
+		RTE_ETH_RX_OFFLOAD_BUFFER_SPLIT;
+	info->rx_seg_capa.max_nseg = MLX5X_RQ_MAX_SEGS;
+	info->rx_seg_capa.multi_pools = 1;
+	info->rx_seg_capa.offset_allowed = 1;
+	info->rx_seg_capa.offset_align_log2 = 0;
 	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_IPV4_CKSUM |
 		RTE_ETH_TX_OFFLOAD_UDP_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_CKSUM |
 		RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
@@ -424,6 +430,8 @@ static const struct eth_dev_ops mlx5x_ops = {
 	.tx_queue_stop = mlx5x_tx_queue_stop,
 	.rxq_info_get = mlx5x_rxq_info_get,
 	.txq_info_get = mlx5x_txq_info_get,
+	.rx_burst_mode_get = mlx5x_rx_burst_mode_get,
+	.tx_burst_mode_get = mlx5x_tx_burst_mode_get,
 	.stats_get = mlx5x_stats_get,
 	.stats_reset = mlx5x_stats_reset,
 	.xstats_get = mlx5x_xstats_get,

@@ -91,6 +91,19 @@ rx_rewrite_wqe(struct mlx5x_rxq *rxq, uint32_t wqe)
 	struct mlx5_wqe_data_seg *ds =
 		(struct mlx5_wqe_data_seg *)rxq->wqes + wqe * rxq->sges;
 
+	if (rxq->split) {
+		for (uint32_t s = 0; s < rxq->sges; s++) {
+			struct rte_mbuf *m = rxq->melts[wqe * rxq->sges + s];
+
+			ds[s].byte_count = rte_cpu_to_be_32(rxq->split_len[s]);
+			ds[s].lkey = rte_cpu_to_be_32(mlx5x_rx_split_lkey(rxq, s,
+				rte_pktmbuf_iova(m)));
+			ds[s].addr = rte_cpu_to_be_64(rte_pktmbuf_iova(m) +
+				rxq->split_off[s] - RTE_PKTMBUF_HEADROOM);
+		}
+		return;
+	}
+
 	for (uint32_t s = 0; s < rxq->sges; s++) {
 		const struct pp_page *pg = rxq->elts[wqe * rxq->sges + s];
 		uint32_t head = s == 0 ? MLX5X_RX_HEADROOM : 0;
@@ -218,6 +231,57 @@ zip_meta(const struct mlx5x_rxq *rxq, uint32_t k, struct rx_meta *mt)
 	}
 }
 
+/* Buffer split: the frame spans the WQE's segments, each an mbuf of the
+ * application's pool for that segment; used segments are replaced. */
+static struct rte_mbuf *
+rx_split_pkt(struct mlx5x_rxq *rxq, uint32_t wqe, const struct rx_meta *mt)
+{
+	struct rte_mbuf **e = &rxq->melts[wqe * rxq->sges];
+	struct mlx5_wqe_data_seg *ds =
+		(struct mlx5_wqe_data_seg *)rxq->wqes + wqe * rxq->sges;
+	struct rte_mbuf *fresh[MLX5X_RQ_MAX_SEGS], *head = e[0], *prev = NULL;
+	uint32_t left = mt->len, nseg = 0, s;
+
+	for (s = 0; s < rxq->sges && (left > 0 || s == 0); s++) {
+		left -= RTE_MIN(left, rxq->split_len[s]);
+		nseg++;
+	}
+	for (s = 0; s < nseg; s++) {
+		fresh[s] = rte_pktmbuf_alloc(rxq->split_mp[s]);
+		if (unlikely(fresh[s] == NULL)) {
+			while (s-- > 0)
+				rte_pktmbuf_free(fresh[s]);
+			rxq->nombuf++;
+			return NULL;
+		}
+	}
+	left = mt->len;
+	for (s = 0; s < nseg; s++) {
+		struct rte_mbuf *m = e[s];
+		uint32_t take = RTE_MIN(left, rxq->split_len[s]);
+
+		m->data_off = rxq->split_off[s];
+		m->data_len = (uint16_t)take;
+		m->nb_segs = 1;
+		m->port = rxq->port_id;
+		if (prev != NULL)
+			prev->next = m;
+		prev = m;
+		left -= take;
+		e[s] = fresh[s];
+		ds[s].lkey = rte_cpu_to_be_32(mlx5x_rx_split_lkey(rxq, s,
+			rte_pktmbuf_iova(fresh[s])));
+		ds[s].addr = rte_cpu_to_be_64(rte_pktmbuf_iova(fresh[s]) +
+					      rxq->split_off[s] -
+					      RTE_PKTMBUF_HEADROOM);
+	}
+	prev->next = NULL;
+	head->nb_segs = (uint16_t)nseg;
+	head->pkt_len = mt->len;
+	fill_mbuf(head, mt);
+	return head;
+}
+
 uint16_t
 mlx5x_rx_burst(void *q, struct rte_mbuf **pkts, uint16_t n)
 {
@@ -250,7 +314,8 @@ mlx5x_rx_burst(void *q, struct rte_mbuf **pkts, uint16_t n)
 			if (rxq->zip.i == rxq->zip.n)
 				zip_end(rxq);
 			rxq->rq_ci++;
-			m = rx_cyclic_pkt(rxq, wqe, &mt);
+			m = unlikely(rxq->split) ? rx_split_pkt(rxq, wqe, &mt) :
+			    rx_cyclic_pkt(rxq, wqe, &mt);
 			if (likely(m != NULL)) {
 				pkts[i++] = m;
 				bytes += mt.len;
@@ -283,7 +348,8 @@ mlx5x_rx_burst(void *q, struct rte_mbuf **pkts, uint16_t n)
 		wqe = rte_be_to_cpu_16(c->wqe_counter) & wq_mask;
 		rxq->cq_ci++;
 		rxq->rq_ci++;
-		m = rx_cyclic_pkt(rxq, wqe, &mt);
+		m = unlikely(rxq->split) ? rx_split_pkt(rxq, wqe, &mt) :
+		    rx_cyclic_pkt(rxq, wqe, &mt);
 		if (likely(m != NULL)) {
 			pkts[i++] = m;
 			bytes += mt.len;
@@ -451,4 +517,31 @@ mlx5x_rx_burst_mprq(void *q, struct rte_mbuf **pkts, uint16_t n)
 	if (unlikely(recover))
 		rx_recover(rxq);
 	return i;
+}
+
+int
+mlx5x_rx_burst_mode_get(struct rte_eth_dev *dev, uint16_t idx,
+			struct rte_eth_burst_mode *mode)
+{
+	struct mlx5x_rxq *rxq = dev->data->rx_queues[idx];
+	char *o = mode->info;
+	size_t n = sizeof(mode->info);
+	int k;
+
+	if (rxq == NULL)
+		return -EINVAL;
+	if (rxq->mprq)
+		k = snprintf(o, n, "Striding RQ (MPRQ) %u x %u B strides",
+			     1u << rxq->log_strides, 1u << rxq->log_stride_size);
+	else if (rxq->split)
+		k = snprintf(o, n, "Cyclic RQ, buffer split in %u segments",
+			     rxq->sges);
+	else
+		k = snprintf(o, n, "Cyclic RQ, %u B pagepool pages x %u",
+			     rxq->seg_len, rxq->sges);
+	if (rxq->emu->cqe_comp && k > 0 && (size_t)k < n)
+		snprintf(o + k, n - k, ", CQE compression (%s)",
+			 rxq->emu->comp_hash ? "hash" : "csum");
+	mode->flags = 0;
+	return 0;
 }

@@ -14,6 +14,56 @@
 
 #include "mlx5x.h"
 
+struct reg_ctx {
+	struct mlx5x_mr_table *t;
+	int err;
+};
+
+static void
+reg_chunk(struct rte_mempool *mp, void *opaque, struct rte_mempool_memhdr *h,
+	  unsigned int idx)
+{
+	struct reg_ctx *c = opaque;
+
+	(void)mp;
+	(void)idx;
+	if (c->err == 0 && h->iova != RTE_BAD_IOVA &&
+	    mlx5x_mr_reg_cb(c->t, h->addr, h->iova, h->len) == 0)
+		c->err = ENOSPC;
+}
+
+/* lkey of a split segment's buffer: the last chunk seen for that segment,
+ * else a table lookup (the pools were registered at setup). */
+uint32_t
+mlx5x_rx_split_lkey(struct mlx5x_rxq *rxq, uint32_t seg, rte_iova_t iova)
+{
+	struct mlx5x_mr_cache *c = &rxq->split_mrc[seg];
+	struct mlx5x_mr_table *t = &rxq->emu->mrt;
+	uint32_t lkey;
+
+	if (likely(iova >= c->start && iova < c->end))
+		return c->lkey;
+	lkey = mlx5x_mr_find(t, iova, 1);
+	if (lkey != 0) {
+		const struct mlx5x_mr *mr = &t->ent[(lkey >> 8) % MLX5X_MR_MAX];
+
+		c->start = mr->iova;
+		c->end = mr->iova + mr->len;
+		c->lkey = lkey;
+	}
+	return lkey;
+}
+
+/* Register every memory chunk of @mp (skipping ones already known). */
+int
+mlx5x_mr_reg_mempool(struct mlx5x_mr_table *t, struct rte_mempool *mp)
+{
+	struct reg_ctx c = { t, 0 };
+
+	rte_mempool_mem_iter(mp, reg_chunk, &c);
+	return -c.err;
+}
+
 uint32_t
 mlx5x_mr_reg_cb(void *ctx, void *addr, rte_iova_t iova, size_t len)
 {
@@ -48,6 +98,23 @@ post_wqe(struct mlx5x_rxq *rxq, uint32_t wqe)
 		w->dseg.addr = rte_cpu_to_be_64(pg->iova);
 		return 0;
 	}
+	if (rxq->split) {
+		for (uint32_t s = 0; s < rxq->sges; s++) {
+			struct mlx5_wqe_data_seg *ds = (struct mlx5_wqe_data_seg *)
+				rxq->wqes + wqe * rxq->sges + s;
+			struct rte_mbuf *m = rte_pktmbuf_alloc(rxq->split_mp[s]);
+
+			if (m == NULL)
+				return -ENOMEM;
+			rxq->melts[wqe * rxq->sges + s] = m;
+			ds->byte_count = rte_cpu_to_be_32(rxq->split_len[s]);
+			ds->lkey = rte_cpu_to_be_32(mlx5x_rx_split_lkey(rxq, s,
+				rte_pktmbuf_iova(m)));
+			ds->addr = rte_cpu_to_be_64(rte_pktmbuf_iova(m) +
+				rxq->split_off[s] - RTE_PKTMBUF_HEADROOM);
+		}
+		return 0;
+	}
 	for (uint32_t s = 0; s < rxq->sges; s++) {
 		struct mlx5_wqe_data_seg *ds =
 			(struct mlx5_wqe_data_seg *)rxq->wqes + wqe * rxq->sges + s;
@@ -68,6 +135,14 @@ static void
 release_posted(struct mlx5x_rxq *rxq)
 {
 	uint32_t n = (1u << rxq->log_wqe_n) * (rxq->mprq ? 1 : rxq->sges);
+
+	if (rxq->split) {
+		for (uint32_t i = 0; i < n; i++) {
+			rte_pktmbuf_free(rxq->melts[i]);
+			rxq->melts[i] = NULL;
+		}
+		return;
+	}
 
 	for (uint32_t i = 0; i < n; i++) {
 		struct pp_page *pg = rxq->elts[i];
@@ -181,6 +256,7 @@ mlx5x_rx_queue_release(struct rte_eth_dev *dev, uint16_t idx)
 			  "return", dev->data->port_id, idx, inflight);
 	rte_memzone_free(rxq->mz);
 	rte_free(rxq->elts);
+	rte_free(rxq->melts);
 	rte_free(rxq);
 	dev->data->rx_queues[idx] = NULL;
 }
@@ -223,7 +299,53 @@ mlx5x_rx_queue_setup(struct rte_eth_dev *dev, uint16_t idx, uint16_t desc,
 	rxq->inline_dev = da->dev_mode == MLX5X_DEV_INLINE;
 	rxq->mb_pool = mp;
 
-	if (da->mprq) {
+	if (offloads & RTE_ETH_RX_OFFLOAD_BUFFER_SPLIT) {
+		uint32_t total = 0;
+
+		if (conf->rx_nseg < 2 || conf->rx_nseg > MLX5X_RQ_MAX_SEGS ||
+		    da->mprq) {
+			MLX5X_LOG(ERR, "port %u rxq %u: buffer split needs 2..%u "
+				  "segments (rx_conf.rx_seg) and no MPRQ",
+				  rxq->port_id, idx, MLX5X_RQ_MAX_SEGS);
+			goto einval;
+		}
+		for (uint16_t k = 0; k < conf->rx_nseg; k++) {
+			const struct rte_eth_rxseg_split *sp = &conf->rx_seg[k].split;
+			uint32_t room;
+
+			if (sp->mp == NULL) {
+				MLX5X_LOG(ERR, "port %u rxq %u: split segment %u "
+					  "has no mempool", rxq->port_id, idx, k);
+				goto einval;
+			}
+			room = rte_pktmbuf_data_room_size(sp->mp) -
+			       RTE_PKTMBUF_HEADROOM;
+			if (sp->offset >= room || (sp->length != 0 &&
+			    sp->length > room - sp->offset)) {
+				MLX5X_LOG(ERR, "port %u rxq %u: split segment %u: "
+					  "offset %u + length %u exceed the %u-byte "
+					  "buffers of %s", rxq->port_id, idx, k,
+					  sp->offset, sp->length, room, sp->mp->name);
+				goto einval;
+			}
+			rxq->split_mp[k] = sp->mp;
+			rxq->split_off[k] = RTE_PKTMBUF_HEADROOM + sp->offset;
+			rxq->split_len[k] = sp->length ? sp->length :
+					    room - sp->offset;
+			total += rxq->split_len[k];
+		}
+		if (total < max_frame) {
+			MLX5X_LOG(ERR, "port %u rxq %u: split segments hold %u "
+				  "bytes, frames can be %u", rxq->port_id, idx,
+				  total, max_frame);
+			goto einval;
+		}
+		rxq->split = true;
+		sges = conf->rx_nseg;
+		wqe_n = desc;
+		cqe_n = desc;
+		pp.pool_size = 256; /* unused for data in split mode */
+	} else if (da->mprq) {
 		rxq->mprq = true;
 		rxq->log_strides = da->mprq_log_stride_num;
 		rxq->log_stride_size = da->mprq_log_stride_size;
@@ -308,6 +430,22 @@ mlx5x_rx_queue_setup(struct rte_eth_dev *dev, uint16_t idx, uint16_t desc,
 				       RTE_CACHE_LINE_SIZE, socket);
 	if (rxq->elts == NULL)
 		goto fail;
+	if (rxq->split) {
+		rxq->melts = rte_zmalloc_socket("mlx5x_rx_melts",
+						elts_n * sizeof(*rxq->melts),
+						RTE_CACHE_LINE_SIZE, socket);
+		if (rxq->melts == NULL)
+			goto fail;
+		/* The device must be able to DMA into the app's pools. */
+		for (uint32_t k = 0; k < sges; k++)
+			if (mlx5x_mr_reg_mempool(&priv->emu.mrt,
+						 rxq->split_mp[k]) != 0) {
+				MLX5X_LOG(ERR, "port %u rxq %u: cannot register "
+					  "mempool %s", rxq->port_id, idx,
+					  rxq->split_mp[k]->name);
+				goto fail;
+			}
+	}
 	{
 		struct rte_mbuf m;
 

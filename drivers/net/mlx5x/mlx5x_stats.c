@@ -9,6 +9,9 @@
 #include <stdio.h>
 
 #include <rte_malloc.h>
+#include <rte_telemetry.h>
+
+#include "rte_pmd_mlx5x.h"
 
 #include "mlx5x.h"
 
@@ -215,4 +218,44 @@ mlx5x_xstats_reset(struct rte_eth_dev *dev)
 	priv->xstats_n = total;
 	collect(dev, NULL, priv->xstats_base, total);
 	return 0;
+}
+
+/* Telemetry: /mlx5x/info,<port> (the counters are under /ethdev/xstats). */
+static int
+tel_info(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct rte_eth_dev *dev;
+	struct mlx5x_priv *priv;
+	char *end;
+	unsigned long port;
+
+	(void)cmd;
+	if (params == NULL || *params == '\0')
+		return -EINVAL;
+	port = strtoul(params, &end, 0);
+	if (*end != '\0' || port >= RTE_MAX_ETHPORTS ||
+	    !rte_pmd_mlx5x_is_mlx5x((uint16_t)port))
+		return -EINVAL;
+	dev = &rte_eth_devices[port];
+	priv = mlx5x_priv(dev);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "wire", priv->da.wire_ops->name);
+	rte_tel_data_add_dict_string(d, "dev_mode",
+		priv->da.dev_mode == MLX5X_DEV_THREAD ? "thread" : "inline");
+	rte_tel_data_add_dict_int(d, "dev_cpu", priv->da.dev_cpu);
+	rte_tel_data_add_dict_int(d, "mprq", priv->da.mprq);
+	rte_tel_data_add_dict_int(d, "cqe_comp", priv->da.cqe_comp);
+	rte_tel_data_add_dict_int(d, "rx_queues", dev->data->nb_rx_queues);
+	rte_tel_data_add_dict_int(d, "tx_queues", dev->data->nb_tx_queues);
+	rte_tel_data_add_dict_int(d, "mr_entries", (int)priv->emu.mrt.n);
+	rte_tel_data_add_dict_int(d, "flows", (int)priv->emu.nb_flows);
+	rte_tel_data_add_dict_u64(d, "wire_rx_frames", priv->emu.wire.st.rx_frames);
+	rte_tel_data_add_dict_u64(d, "wire_tx_frames", priv->emu.wire.st.tx_frames);
+	return 0;
+}
+
+RTE_INIT(mlx5x_telemetry_init)
+{
+	rte_telemetry_register_cmd("/mlx5x/info", tel_info,
+		"mlx5x port configuration and wire. Parameters: port id");
 }

@@ -88,26 +88,6 @@ mlx5x_txq_drain(struct mlx5x_txq *txq)
 	txq->cq_ci = 0;
 }
 
-struct reg_ctx {
-	struct mlx5x_mr_table *t;
-	int err;
-};
-
-static void
-reg_chunk(struct rte_mempool *mp, void *opaque, struct rte_mempool_memhdr *h,
-	  unsigned int idx)
-{
-	struct reg_ctx *c = opaque;
-
-	(void)mp;
-	(void)idx;
-	if (h->iova == RTE_BAD_IOVA ||
-	    mlx5x_mr_find(c->t, h->iova, h->len) != 0)
-		return;
-	if (mlx5x_mr_reg(c->t, h->addr, h->iova, h->len) == 0)
-		c->err = ENOSPC;
-}
-
 /* Cache miss: find, or register, the memory behind [iova, iova + len):
  * the whole mempool the buffer lives in (one entry per memory chunk, as
  * mlx5's MR cache does), else the memory segment list holding it. */
@@ -122,9 +102,7 @@ mlx5x_tx_mr_lookup_slow(struct mlx5x_txq *txq, struct rte_mbuf *m,
 	txq->mr_miss++;
 	lkey = mlx5x_mr_find(t, addr, len);
 	if (lkey == 0 && !RTE_MBUF_HAS_EXTBUF(m) && m->pool != NULL) {
-		struct reg_ctx rc = { t, 0 };
-
-		rte_mempool_mem_iter(m->pool, reg_chunk, &rc);
+		mlx5x_mr_reg_mempool(t, m->pool);
 		lkey = mlx5x_mr_find(t, addr, len);
 	}
 	if (lkey == 0) {
@@ -274,4 +252,19 @@ mlx5x_tx_burst(void *q, struct rte_mbuf **pkts, uint16_t n)
 	txq->packets += sent;
 	txq->bytes += bytes;
 	return i;
+}
+
+int
+mlx5x_tx_burst_mode_get(struct rte_eth_dev *dev, uint16_t idx,
+			struct rte_eth_burst_mode *mode)
+{
+	struct mlx5x_txq *txq = dev->data->tx_queues[idx];
+
+	if (txq == NULL)
+		return -EINVAL;
+	snprintf(mode->info, sizeof(mode->info), "SEND WQEs, %u B inline "
+		 "headers, a completion every %u WQEs", MLX5X_ESEG_INLINE,
+		 txq->comp_every);
+	mode->flags = 0;
+	return 0;
 }
