@@ -57,17 +57,21 @@ run_mode() {
 # Telemetry: our command and the pagepool's, from a running testpmd.
 tel() {
   local prefix=mlx5x-tel-$$ out
-  (echo "start"; sleep 3; echo "stop"; echo quit) |
+  (echo "start"; sleep 8; echo "stop"; echo quit) |
     LD_PRELOAD="$preload" timeout 60 "$TESTPMD" --no-pci --no-huge -m 1024 --no-shconf \
       --file-prefix=$prefix -l 0,1 -d "$PMD" \
       --vdev "net_mlx5x0,wire=gen,dev_mode=inline" -- -i --no-flush-rx \
       --total-num-mbufs=16384 >/dev/null 2>&1 &
   local p=$! sock=/var/run/dpdk/$prefix/dpdk_telemetry.v2
   for i in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
-  sleep 1.5 # ports are set up after the socket appears
-  out=$(python3 "$(dirname "$0")/telemetry_query.py" "$sock" "/mlx5x/info,0" \
-        "/pagepool/list" 2>&1)
-  wait $p
+  # ports are set up after the socket appears: ask until they are
+  for i in $(seq 40); do
+    out=$(python3 "$(dirname "$0")/telemetry_query.py" "$sock" "/mlx5x/info,0" \
+          "/pagepool/list" 2>&1)
+    grep -q '"rx_queues": 1' <<<"$out" && break
+    sleep 0.2
+  done
+  kill -INT $p 2>/dev/null; wait $p
   if grep -q '"wire": "gen"' <<<"$out" && grep -q 'mlx5x_p0q0' <<<"$out"; then
     echo "ok   telemetry: /mlx5x/info and /pagepool/list"
   else
