@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * testpmd-xdp internals: the run configuration, the per-stream counters
+ * the forwarding lcores write, and the pieces (forwarding, reporting)
+ * main.c puts together.
+ */
+#ifndef TXP_H
+#define TXP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <rte_ethdev.h>
+
+#define TXP_MAX_STREAMS 64
+#define TXP_MAX_SAMPLES 100000
+
+enum txp_fwd { TXP_FWD_RXONLY, TXP_FWD_IO, TXP_FWD_MACSWAP };
+
+/* Every received packet ends in exactly one of these (as XDP actions do):
+ * rx = drop + pass + tx + redirect + aborted + error. */
+enum txp_act {
+	TXP_DROP, TXP_PASS, TXP_TX, TXP_REDIRECT, TXP_ABORTED, TXP_ERROR,
+	TXP_NACT
+};
+extern const char *const txp_act_name[TXP_NACT];
+
+/* One (port, queue), polled by one lcore. Counters are written by that
+ * lcore only, read by the main lcore with relaxed loads. */
+struct txp_stream {
+	uint16_t port, queue;
+	unsigned int lcore;
+	uint64_t rx;
+	uint64_t act[TXP_NACT];
+} __rte_cache_aligned;
+
+struct txp_conf {
+	enum txp_fwd fwd;
+	uint16_t ports[RTE_MAX_ETHPORTS];
+	uint16_t nb_ports;
+	uint16_t queues;
+	uint16_t burst;
+	uint16_t rxd, txd;
+	double duration;        /* seconds; 0 = until Ctrl-C */
+	double interval;
+	const char *json;
+	struct txp_stream streams[TXP_MAX_STREAMS];
+	unsigned int nb_streams;
+	unsigned int lcores[RTE_MAX_LCORE];
+	unsigned int nb_lcores;
+};
+
+extern volatile int txp_quit;
+
+/* fwd.c */
+const char *txp_fwd_name(enum txp_fwd f);
+int txp_fwd_lcore(void *conf);
+
+/* report.c */
+struct txp_report;
+struct txp_report *txp_report_new(const struct txp_conf *c);
+/* Take a sample now; print the live table. */
+void txp_report_sample(struct txp_report *r, double t);
+/* Summary on stdout, and the JSON file when asked. Returns 0 or -errno. */
+int txp_report_finish(struct txp_report *r);
+void txp_human(double v, char *buf, size_t len);
+
+#endif
