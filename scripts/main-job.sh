@@ -16,6 +16,5 @@ lcores="0,$((ncpu > 1 ? ncpu - 1 : 0))"
 exec "$BUILD/app/testpmd-xdp/testpmd-xdp" --no-pci --no-huge -m 1024 \
   --no-shconf --file-prefix=mlx5x-main -l "$lcores" \
   --log-level=lib.eal:warning \
-  -d "$BUILD/drivers/net/mlx5x/librte_net_mlx5x.so" \
   --vdev "net_mlx5x0,wire=gen,gen_flows=64,dev_cpu=0" -- \
   --fwd rxonly --interval 1 --duration "${MLX5X_DURATION:-10}" "$@"

@@ -29,6 +29,7 @@
 #include <rte_version.h>
 
 #include "mlx5x_config.h"
+#include "rte_pmd_mlx5x.h"
 #include "txp.h"
 
 volatile int txp_quit;
@@ -294,8 +295,9 @@ main(int argc, char **argv)
 			s->queue = q;
 			s->lcore = c.lcores[c.nb_streams % c.nb_lcores];
 			rte_eth_dev_get_name_by_port(s->port, name);
-			printf("  lcore %u <- port %u (%s) queue %u\n", s->lcore,
-			       s->port, name, q);
+			printf("  lcore %u <- port %u (%s%s) queue %u\n", s->lcore,
+			       s->port, name,
+			       rte_pmd_mlx5x_is_mlx5x(s->port) ? ", mlx5x" : "", q);
 			c.nb_streams++;
 		}
 	}

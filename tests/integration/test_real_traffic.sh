@@ -6,6 +6,25 @@
 # with the namespaces' default offloads (checksum offload, TSO/GSO) on.
 set -uo pipefail
 PMD=$1
+
+# EAL refuses to load a -d plugin from under a world-writable directory
+# (it checks every parent, so any path under /tmp). Use a private copy then.
+safe_pmd() {
+  local d=$1 p
+  p=$(dirname "$(readlink -f "$d")")
+  while [ "$p" != / ]; do
+    if [ -n "$(find "$p" -maxdepth 0 -perm -o+w 2>/dev/null)" ]; then
+      local dst
+      dst=$(mktemp -d -p "${HOME:-/root}" mlx5x-pmd.XXXXXX)
+      cp "$d" "$dst/"
+      echo "$dst/$(basename "$d")"
+      return
+    fi
+    p=$(dirname "$p")
+  done
+  echo "$d"
+}
+PMD=$(safe_pmd "$PMD")
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root (network namespaces)"; exit 77; }
 command -v dpdk-testpmd >/dev/null || { echo "SKIP: no dpdk-testpmd"; exit 77; }
 command -v ping >/dev/null || { echo "SKIP: no ping (iputils-ping)"; exit 77; }
@@ -20,6 +39,7 @@ cleanup() {
   ip netns del $ns1 2>/dev/null; ip netns del $ns2 2>/dev/null
   ip link del ${tag}p0 2>/dev/null; ip link del ${tag}p1 2>/dev/null
   rm -f "$log"
+  case $PMD in "${HOME:-/root}"/mlx5x-pmd.*) rm -rf "$(dirname "$PMD")" ;; esac
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; echo "--- testpmd log"; tail -40 "$log"; exit 1; }

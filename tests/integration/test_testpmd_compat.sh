@@ -4,6 +4,26 @@
 # counters under "show port xstats". Each mode must move packets.
 set -uo pipefail
 PMD=$1
+
+# EAL refuses to load a -d plugin from under a world-writable directory
+# (it checks every parent, so any path under /tmp). Use a private copy then.
+safe_pmd() {
+  local d=$1 p
+  p=$(dirname "$(readlink -f "$d")")
+  while [ "$p" != / ]; do
+    if [ -n "$(find "$p" -maxdepth 0 -perm -o+w 2>/dev/null)" ]; then
+      local dst
+      dst=$(mktemp -d -p "${HOME:-/root}" mlx5x-pmd.XXXXXX)
+      cp "$d" "$dst/"
+      echo "$dst/$(basename "$d")"
+      return
+    fi
+    p=$(dirname "$p")
+  done
+  echo "$d"
+}
+PMD=$(safe_pmd "$PMD")
+case $PMD in "${HOME:-/root}"/mlx5x-pmd.*) trap 'rm -rf "$(dirname "$PMD")"' EXIT ;; esac
 TESTPMD=$(command -v dpdk-testpmd) || { echo "SKIP: dpdk-testpmd not installed"; exit 77; }
 fail=0
 # A PMD built with AddressSanitizer needs its runtime loaded first in the
