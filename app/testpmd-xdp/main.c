@@ -224,7 +224,7 @@ main(int argc, char **argv)
 {
 	static struct txp_conf c;
 	struct txp_report *rep;
-	struct rte_mempool *mp;
+	struct rte_mempool *mp = NULL;
 	unsigned int lc, i;
 	double t0, next;
 	int rc;
@@ -239,7 +239,7 @@ main(int argc, char **argv)
 	argv[0] = (char *)"testpmd-xdp";
 	rc = parse_args(argc, argv, &c);
 	if (rc != 0)
-		return rc;
+		goto out;
 	if (c.nb_ports == 0) {
 		uint16_t p;
 
@@ -249,19 +249,22 @@ main(int argc, char **argv)
 	if (c.nb_ports == 0) {
 		fprintf(stderr, "testpmd-xdp: no ports: give EAL --vdev, e.g. "
 			"--vdev net_mlx5x0,wire=gen\n");
-		return 2;
+		rc = 2;
+		goto out;
 	}
 	RTE_LCORE_FOREACH_WORKER(lc)
 		c.lcores[c.nb_lcores++] = lc;
 	if (c.nb_lcores == 0) {
 		fprintf(stderr, "testpmd-xdp: needs a worker lcore besides the "
 			"main one (EAL -l 0,1)\n");
-		return 2;
+		rc = 2;
+		goto out;
 	}
 	if ((unsigned int)c.nb_ports * c.queues > TXP_MAX_STREAMS) {
 		fprintf(stderr, "testpmd-xdp: %u ports x %u queues: at most %u "
 			"streams\n", c.nb_ports, c.queues, TXP_MAX_STREAMS);
-		return 2;
+		rc = 2;
+		goto out;
 	}
 	mp = rte_pktmbuf_pool_create("txp_mbufs",
 		RTE_MAX(16383u, 4096u * c.nb_ports * c.queues), 256, 0,
@@ -269,7 +272,8 @@ main(int argc, char **argv)
 	if (mp == NULL) {
 		fprintf(stderr, "testpmd-xdp: mbuf pool: %s\n",
 			rte_strerror(rte_errno));
-		return 1;
+		rc = 1;
+		goto out;
 	}
 	for (i = 0; i < c.nb_ports; i++) {
 		rc = port_setup(&c, c.ports[i], mp);
@@ -279,7 +283,8 @@ main(int argc, char **argv)
 			rte_eth_dev_get_name_by_port(c.ports[i], name);
 			fprintf(stderr, "testpmd-xdp: port %u (%s): setup failed: "
 				"%s\n", c.ports[i], name, rte_strerror(-rc));
-			return 1;
+			rc = 1;
+			goto out;
 		}
 	}
 	/* One lcore per stream while lcores last, then round robin. */
@@ -304,8 +309,10 @@ main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	rep = txp_report_new(&c);
-	if (rep == NULL)
-		return 1;
+	if (rep == NULL) {
+		rc = 1;
+		goto out;
+	}
 	RTE_LCORE_FOREACH_WORKER(lc)
 		rte_eal_remote_launch(txp_fwd_lcore, &c, lc);
 	t0 = now_s();
@@ -326,11 +333,15 @@ main(int argc, char **argv)
 	}
 	txp_quit = 1;
 	rte_eal_mp_wait_lcore();
-	rc = txp_report_finish(rep);
+	rc = txp_report_finish(rep) == 0 ? 0 : 1;
+out:
+	/* Every exit after EAL init closes the ports (the vdevs go with
+	 * rte_eal_cleanup), so nothing a PMD allocated is left behind. */
 	for (i = 0; i < c.nb_ports; i++) {
 		rte_eth_dev_stop(c.ports[i]);
 		rte_eth_dev_close(c.ports[i]);
 	}
+	rte_mempool_free(mp);
 	rte_eal_cleanup();
-	return rc == 0 ? 0 : 1;
+	return rc;
 }

@@ -7,24 +7,10 @@
 set -uo pipefail
 PMD=$1
 
-# EAL refuses to load a -d plugin from under a world-writable directory
-# (it checks every parent, so any path under /tmp). Use a private copy then.
-safe_pmd() {
-  local d=$1 p
-  p=$(dirname "$(readlink -f "$d")")
-  while [ "$p" != / ]; do
-    if [ -n "$(find "$p" -maxdepth 0 -perm -o+w 2>/dev/null)" ]; then
-      local dst
-      dst=$(mktemp -d -p "${HOME:-/root}" mlx5x-pmd.XXXXXX)
-      cp "$d" "$dst/"
-      echo "$dst/$(basename "$d")"
-      return
-    fi
-    p=$(dirname "$p")
-  done
-  echo "$d"
-}
+. "$(dirname "$0")/../common/safe_pmd.sh"
 PMD=$(safe_pmd "$PMD")
+preload=$(pmd_preload "$PMD")
+[ -n "$preload" ] && export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root (network namespaces)"; exit 77; }
 command -v dpdk-testpmd >/dev/null || { echo "SKIP: no dpdk-testpmd"; exit 77; }
 command -v ping >/dev/null || { echo "SKIP: no ping (iputils-ping)"; exit 77; }
@@ -55,7 +41,7 @@ ip -n $ns2 addr add 10.231.0.2/24 dev ${tag}n1; ip -n $ns2 link set ${tag}n1 up
 ip -n $ns1 link set lo up; ip -n $ns2 link set lo up
 echo "offloads in $ns1: $(ip netns exec $ns1 ethtool -k ${tag}n0 2>/dev/null | grep -E '^(tx-checksumming|tcp-segmentation-offload):' | tr '\n' ' ')"
 
-dpdk-testpmd --no-pci --no-huge -m 1024 --no-shconf --file-prefix=$tag -l 0,1 \
+LD_PRELOAD="$preload" dpdk-testpmd --no-pci --no-huge -m 1024 --no-shconf --file-prefix=$tag -l 0,1 \
   -d "$PMD" --vdev "net_mlx5x0,wire=iface,iface=${tag}p0,dev_mode=inline" \
   --vdev "net_mlx5x1,wire=iface,iface=${tag}p1,dev_mode=inline" \
   --log-level=pmd.net.mlx5x:info -- \

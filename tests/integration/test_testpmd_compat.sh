@@ -5,38 +5,13 @@
 set -uo pipefail
 PMD=$1
 
-# EAL refuses to load a -d plugin from under a world-writable directory
-# (it checks every parent, so any path under /tmp). Use a private copy then.
-safe_pmd() {
-  local d=$1 p
-  p=$(dirname "$(readlink -f "$d")")
-  while [ "$p" != / ]; do
-    if [ -n "$(find "$p" -maxdepth 0 -perm -o+w 2>/dev/null)" ]; then
-      local dst
-      dst=$(mktemp -d -p "${HOME:-/root}" mlx5x-pmd.XXXXXX)
-      cp "$d" "$dst/"
-      echo "$dst/$(basename "$d")"
-      return
-    fi
-    p=$(dirname "$p")
-  done
-  echo "$d"
-}
+. "$(dirname "$0")/../common/safe_pmd.sh"
 PMD=$(safe_pmd "$PMD")
 case $PMD in "${HOME:-/root}"/mlx5x-pmd.*) trap 'rm -rf "$(dirname "$PMD")"' EXIT ;; esac
 TESTPMD=$(command -v dpdk-testpmd) || { echo "SKIP: dpdk-testpmd not installed"; exit 77; }
 fail=0
-# A PMD built with AddressSanitizer needs its runtime loaded first in the
-# (uninstrumented) testpmd process.
-preload=
-syms=$(nm -D "$PMD" 2>/dev/null || true)
-if grep -q " U __asan_init" <<<"$syms"; then
-  preload=$(cc -print-file-name=libasan.so)
-  export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
-fi
-if grep -q " U __ubsan_handle" <<<"$syms"; then
-  preload="$preload $(cc -print-file-name=libubsan.so)"
-fi
+preload=$(pmd_preload "$PMD")
+[ -n "$preload" ] && export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
 
 run_mode() {
   local mode=$1 devargs=$2 log

@@ -114,6 +114,22 @@ rx_rewrite_wqe(struct mlx5x_rxq *rxq, uint32_t wqe)
 	}
 }
 
+/* End of a burst: counters, then both doorbell records once. While a
+ * compressed session is being delivered the CQ consumer index stays at
+ * its title, so the device does not reuse the slots being read. */
+static inline void
+rx_burst_end(struct mlx5x_rxq *rxq, uint16_t n, uint64_t bytes, bool recover)
+{
+	rxq->packets += n;
+	rxq->bytes += bytes;
+	rte_io_wmb();
+	*rxq->rq_db = rte_cpu_to_be_32(rxq->rq_ci);
+	*rxq->cq_db = rte_cpu_to_be_32(rxq->zip.n ? rxq->zip.title_ci :
+					rxq->cq_ci);
+	if (unlikely(recover))
+		rx_recover(rxq);
+}
+
 /* Cyclic RQ: WQE @wqe completed with @mt; returns the packet or NULL when
  * it had to be dropped (no page to repost: the old one stays posted). */
 static inline struct rte_mbuf *
@@ -355,14 +371,7 @@ mlx5x_rx_burst(void *q, struct rte_mbuf **pkts, uint16_t n)
 			bytes += mt.len;
 		}
 	}
-	rxq->packets += i;
-	rxq->bytes += bytes;
-	rte_io_wmb();
-	*rxq->rq_db = rte_cpu_to_be_32(rxq->rq_ci);
-	*rxq->cq_db = rte_cpu_to_be_32(rxq->zip.n ? rxq->zip.title_ci :
-					rxq->cq_ci);
-	if (unlikely(recover))
-		rx_recover(rxq);
+	rx_burst_end(rxq, i, bytes, recover);
 	return i;
 }
 
@@ -508,14 +517,7 @@ mlx5x_rx_burst_mprq(void *q, struct rte_mbuf **pkts, uint16_t n)
 		if (stride + ns == strides)
 			mprq_repost(rxq, wqe);
 	}
-	rxq->packets += i;
-	rxq->bytes += bytes;
-	rte_io_wmb();
-	*rxq->rq_db = rte_cpu_to_be_32(rxq->rq_ci);
-	*rxq->cq_db = rte_cpu_to_be_32(rxq->zip.n ? rxq->zip.title_ci :
-					rxq->cq_ci);
-	if (unlikely(recover))
-		rx_recover(rxq);
+	rx_burst_end(rxq, i, bytes, recover);
 	return i;
 }
 
