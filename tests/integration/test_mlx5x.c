@@ -752,6 +752,124 @@ test_tx_error(void)
 	port_down(port, name);
 }
 
+/* A VLAN-tagged IPv4/UDP frame, or an IPv6/UDP one, to UDP port @dport. */
+static struct rte_mbuf *
+mkframe_l4(bool vlan, bool v6, uint16_t tci, uint16_t dport)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mbufs);
+	uint32_t l2 = vlan ? 18 : 14, l3 = v6 ? 40 : 20, len = l2 + l3 + 8 + 32;
+	uint8_t *p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)len);
+	struct rte_udp_hdr *u = (void *)(p + l2 + l3);
+
+	memset(p, 0, len);
+	memcpy(p, "\x02\x00\x00\x00\x00\x00\x02\x00\x00\x00\x00\x09", 12);
+	if (vlan) {
+		p[12] = 0x81;
+		p[13] = 0x00;
+		p[14] = (uint8_t)(tci >> 8);
+		p[15] = (uint8_t)tci;
+	}
+	p[l2 - 2] = v6 ? 0x86 : 0x08;
+	p[l2 - 1] = v6 ? 0xdd : 0x00;
+	if (v6) {
+		struct rte_ipv6_hdr *ip = (void *)(p + l2);
+
+		ip->vtc_flow = rte_cpu_to_be_32(6u << 28);
+		ip->payload_len = rte_cpu_to_be_16(40);
+		ip->proto = IPPROTO_UDP;
+		ip->hop_limits = 64;
+		ip->src_addr[15] = 1;
+		ip->dst_addr[15] = 2;
+		u->src_port = rte_cpu_to_be_16(5000);
+		u->dst_port = rte_cpu_to_be_16(dport);
+		u->dgram_len = rte_cpu_to_be_16(40);
+		u->dgram_cksum = rte_ipv6_udptcp_cksum(ip, u);
+	} else {
+		struct rte_ipv4_hdr *ip = (void *)(p + l2);
+
+		ip->version_ihl = 0x45;
+		ip->total_length = rte_cpu_to_be_16(60);
+		ip->time_to_live = 64;
+		ip->next_proto_id = IPPROTO_UDP;
+		ip->src_addr = rte_cpu_to_be_32(0x0a000001);
+		ip->dst_addr = rte_cpu_to_be_32(0x0a000002);
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		u->src_port = rte_cpu_to_be_16(5000);
+		u->dst_port = rte_cpu_to_be_16(dport);
+		u->dgram_len = rte_cpu_to_be_16(40);
+		u->dgram_cksum = rte_ipv4_udptcp_cksum(ip, u);
+	}
+	return m;
+}
+
+/* rte_flow on VLAN and IPv6 items: tag 100 -> queue 1 with MARK 5, IPv6
+ * UDP port 53 -> queue 2, everything else -> queue 0 (RETA). */
+static void
+test_flow_vlan_ipv6(void)
+{
+	char name[32];
+	struct port_opts o = { 4, 1, 0, 0, 0, 0, true };
+	int port = port_up("wire=loop,dev_mode=inline", &o, name, sizeof(name));
+	struct rte_flow_attr attr = { .ingress = 1 };
+	struct rte_flow_item_vlan vs = { .hdr.vlan_tci = RTE_BE16(100) },
+				  vm = { .hdr.vlan_tci = RTE_BE16(0x0fff) };
+	struct rte_flow_item_udp us = { .hdr.dst_port = RTE_BE16(53) },
+				 um = { .hdr.dst_port = RTE_BE16(0xffff) };
+	struct rte_flow_item vlan_pat[] = {
+		{ .type = RTE_FLOW_ITEM_TYPE_ETH },
+		{ .type = RTE_FLOW_ITEM_TYPE_VLAN, .spec = &vs, .mask = &vm },
+		{ .type = RTE_FLOW_ITEM_TYPE_END },
+	};
+	struct rte_flow_item v6_pat[] = {
+		{ .type = RTE_FLOW_ITEM_TYPE_ETH },
+		{ .type = RTE_FLOW_ITEM_TYPE_IPV6 },
+		{ .type = RTE_FLOW_ITEM_TYPE_UDP, .spec = &us, .mask = &um },
+		{ .type = RTE_FLOW_ITEM_TYPE_END },
+	};
+	struct rte_flow_action_queue q1 = { .index = 1 }, q2 = { .index = 2 };
+	struct rte_flow_action_mark mk = { .id = 5 };
+	struct rte_flow_action a1[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_QUEUE, .conf = &q1 },
+		{ .type = RTE_FLOW_ACTION_TYPE_MARK, .conf = &mk },
+		{ .type = RTE_FLOW_ACTION_TYPE_END },
+	};
+	struct rte_flow_action a2[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_QUEUE, .conf = &q2 },
+		{ .type = RTE_FLOW_ACTION_TYPE_END },
+	};
+	struct rte_flow_error fe;
+	struct rte_flow *f1, *f2;
+	struct rte_mbuf *tx[4], *rx[8];
+
+	if (port < 0)
+		return;
+	f1 = rte_flow_create(port, &attr, vlan_pat, a1, &fe);
+	f2 = rte_flow_create(port, &attr, v6_pat, a2, &fe);
+	CHECK(f1 != NULL && f2 != NULL, "flows: %s", fe.message ? fe.message : "");
+	CHECK_EQ(rte_eth_dev_start(port), 0);
+	tx[0] = mkframe_l4(true, false, 100, 7);   /* -> q1, mark 5 */
+	tx[1] = mkframe_l4(true, false, 200, 7);   /* other tag -> q0 */
+	tx[2] = mkframe_l4(false, true, 0, 53);    /* IPv6 :53 -> q2 */
+	tx[3] = mkframe_l4(false, true, 0, 54);    /* IPv6 :54 -> q0 */
+	CHECK_EQ(rte_eth_tx_burst(port, 0, tx, 4), 4);
+	rte_pmd_mlx5x_device_step(port);
+	CHECK_EQ(rte_eth_rx_burst(port, 1, rx, 8), 1);
+	CHECK((rx[0]->ol_flags & RTE_MBUF_F_RX_FDIR_ID) && rx[0]->hash.fdir.hi == 5,
+	      "VLAN 100 marked");
+	rte_pktmbuf_free(rx[0]);
+	CHECK_EQ(rte_eth_rx_burst(port, 2, rx, 8), 1);
+	CHECK((rx[0]->packet_type & RTE_PTYPE_L3_MASK) ==
+	      RTE_PTYPE_L3_IPV6_EXT_UNKNOWN &&
+	      (rx[0]->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_GOOD), "IPv6 UDP, csum good");
+	rte_pktmbuf_free(rx[0]);
+	CHECK_EQ(rte_eth_rx_burst(port, 0, rx, 8), 2);
+	rte_pktmbuf_free_bulk(rx, 2);
+	CHECK_EQ(rte_flow_destroy(port, f1, &fe), 0);
+	CHECK_EQ(rte_flow_destroy(port, f2, &fe), 0);
+	CHECK(rte_flow_destroy(port, f2, &fe) != 0, "double destroy refused");
+	port_down(port, name);
+}
+
 /* A corrupted WQE gets an error CQE; the queue recovers and goes on. */
 static void
 test_error_recovery(void)
@@ -824,6 +942,7 @@ main(int argc, char **argv)
 	RUN(test_pcap_roundtrip);
 	RUN(test_rx_layouts);
 	RUN(test_rss_and_flow);
+	RUN(test_flow_vlan_ipv6);
 	RUN(test_buffer_split);
 	RUN(test_tx_error);
 	RUN(test_error_recovery);
