@@ -114,6 +114,18 @@ rx_rewrite_wqe(struct mlx5x_rxq *rxq, uint32_t wqe)
 	}
 }
 
+/* Start of a burst. The pool's owner is whoever polls the queue now (apps
+ * may flush queues from the main lcore before forwarding elsewhere); in
+ * inline mode the device runs first, as a NIC would have meanwhile. */
+static inline void
+rx_burst_begin(struct mlx5x_rxq *rxq)
+{
+	if (unlikely(!pp_is_owner(rxq->pp)))
+		pp_owner_bind(rxq->pp);
+	if (rxq->inline_dev)
+		mlx5x_emu_kick(rxq->emu, true);
+}
+
 /* End of a burst: counters, then both doorbell records once. While a
  * compressed session is being delivered the CQ consumer index stays at
  * its title, so the device does not reuse the slots being read. */
@@ -308,12 +320,7 @@ mlx5x_rx_burst(void *q, struct rte_mbuf **pkts, uint16_t n)
 	uint64_t bytes = 0;
 	bool recover = false;
 
-	/* The pool's owner is whoever polls the queue now (apps may flush
-	 * queues from the main lcore before forwarding elsewhere). */
-	if (unlikely(!pp_is_owner(rxq->pp)))
-		pp_owner_bind(rxq->pp);
-	if (rxq->inline_dev)
-		mlx5x_emu_kick(rxq->emu, true);
+	rx_burst_begin(rxq);
 	while (i < n) {
 		const volatile struct mlx5_cqe64 *c;
 		struct rx_meta mt;
@@ -447,12 +454,7 @@ mlx5x_rx_burst_mprq(void *q, struct rte_mbuf **pkts, uint16_t n)
 	uint64_t bytes = 0;
 	bool recover = false;
 
-	/* The pool's owner is whoever polls the queue now (apps may flush
-	 * queues from the main lcore before forwarding elsewhere). */
-	if (unlikely(!pp_is_owner(rxq->pp)))
-		pp_owner_bind(rxq->pp);
-	if (rxq->inline_dev)
-		mlx5x_emu_kick(rxq->emu, true);
+	rx_burst_begin(rxq);
 	while (i < n) {
 		const volatile struct mlx5_cqe64 *c;
 		struct rx_meta mt;
