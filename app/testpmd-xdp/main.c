@@ -229,6 +229,9 @@ main(int argc, char **argv)
 	double t0, next;
 	int rc;
 
+	/* Subcommands that need no EAL. */
+	if (argc > 1 && !strcmp(argv[1], "prog-run"))
+		return txp_prog_run(argc - 1, argv + 1);
 	rc = rte_eal_init(argc, argv);
 	if (rc < 0) {
 		fprintf(stderr, "testpmd-xdp: EAL: %s\n", rte_strerror(rte_errno));

@@ -57,6 +57,9 @@ extern volatile int txp_quit;
 const char *txp_fwd_name(enum txp_fwd f);
 int txp_fwd_lcore(void *conf);
 
+/* prog_run.c: testpmd-xdp prog-run (argv[0] is "prog-run") */
+int txp_prog_run(int argc, char **argv);
+
 /* report.c */
 struct txp_report;
 struct txp_report *txp_report_new(const struct txp_conf *c);

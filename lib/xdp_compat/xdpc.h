@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * xdp_compat: run unmodified XDP ELF objects (clang -target bpf, libbpf
+ * conventions) in userspace. Open an object, set `const volatile`
+ * globals, load (relocate), then run a program over XDP buffers, and
+ * read or change its maps by name.
+ */
+#ifndef XDPC_H
+#define XDPC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct xdpc_obj;
+struct xdpc_prog;
+struct xdpc_map;
+
+/** Headroom an XDP buffer has before data, as the kernel's. */
+#define XDPC_HEADROOM 256u
+
+/** XDP actions (linux/bpf.h values). */
+enum xdpc_action {
+	XDPC_ABORTED = 0, XDPC_DROP, XDPC_PASS, XDPC_TX, XDPC_REDIRECT,
+};
+
+/**
+ * One packet: a buffer of @c frame_sz bytes with the frame at
+ * [data, data_end) and metadata at [data_meta, data). The program may
+ * move data, data_meta and data_end (adjust_head/meta/tail) within the
+ * buffer, as the kernel allows.
+ */
+struct xdpc_buff {
+	uint8_t *hard_start;   /**< Start of the buffer (headroom first). */
+	uint8_t *data_meta;
+	uint8_t *data;
+	uint8_t *data_end;
+	uint32_t frame_sz;     /**< Buffer size from hard_start. */
+	uint32_t ingress_ifindex;
+	uint32_t rx_queue_index;
+	uint32_t egress_ifindex;
+	/* set by a run */
+	uint32_t redirect_ifindex; /**< For XDPC_REDIRECT. */
+};
+
+/**
+ * Open an ELF object. On failure returns NULL and writes a message naming
+ * the file, section, symbol or instruction into @p err.
+ */
+struct xdpc_obj *xdpc_obj_open(const char *path, char *err, size_t errlen);
+void xdpc_obj_close(struct xdpc_obj *obj);
+
+/** Set a global (in .rodata, .data or .bss) before xdpc_obj_load(). */
+int xdpc_obj_set_global(struct xdpc_obj *obj, const char *name,
+			const void *val, size_t len, char *err, size_t errlen);
+
+/** Size of global @p name in bytes, or -ENOENT (before load only). */
+int xdpc_obj_global_size(struct xdpc_obj *obj, const char *name);
+
+/**
+ * Relocate the programs: map references, global data, bpf-to-bpf calls;
+ * check every helper call. Returns 0 or -errno with @p err set.
+ */
+int xdpc_obj_load(struct xdpc_obj *obj, char *err, size_t errlen);
+
+/** The program called @p name, or the first XDP program when NULL. */
+struct xdpc_prog *xdpc_obj_prog(struct xdpc_obj *obj, const char *name);
+const char *xdpc_prog_name(const struct xdpc_prog *prog);
+/** Programs in the object, for listing; NULL past the end. */
+struct xdpc_prog *xdpc_obj_prog_at(struct xdpc_obj *obj, unsigned int i);
+
+/**
+ * Run @p prog on @p buf. Returns the action; a memory access outside the
+ * regions the program may touch, or any runtime fault, ends the run as
+ * XDPC_ABORTED with a trace in @p trace (when not NULL).
+ */
+uint32_t xdpc_prog_run(struct xdpc_prog *prog, struct xdpc_buff *buf,
+		       char *trace, size_t tracelen);
+
+/** Maps by name, and in order. */
+struct xdpc_map *xdpc_obj_map(struct xdpc_obj *obj, const char *name);
+struct xdpc_map *xdpc_obj_map_at(struct xdpc_obj *obj, unsigned int i);
+
+struct xdpc_map_info {
+	const char *name;
+	uint32_t type;         /**< BPF_MAP_TYPE_* */
+	uint32_t key_size;
+	uint32_t value_size;   /**< Per CPU for per-CPU maps. */
+	uint32_t max_entries;
+	uint32_t nr_cpus;      /**< Value copies seen by the application. */
+};
+void xdpc_map_info(const struct xdpc_map *map, struct xdpc_map_info *info);
+
+/*
+ * Application access, with the kernel's semantics and flags (BPF_ANY,
+ * BPF_NOEXIST, BPF_EXIST). Per-CPU maps take and give nr_cpus values
+ * back to back, each rounded up to 8 bytes, as bpf(2) does.
+ */
+int xdpc_map_lookup(struct xdpc_map *map, const void *key, void *value);
+int xdpc_map_update(struct xdpc_map *map, const void *key, const void *value,
+		    uint64_t flags);
+int xdpc_map_delete(struct xdpc_map *map, const void *key);
+int xdpc_map_get_next_key(struct xdpc_map *map, const void *key,
+			  void *next_key);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

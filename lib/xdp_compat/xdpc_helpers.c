@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * xdp_compat helpers, by the kernel's helper IDs and with its semantics:
+ * map access, time, random numbers, the CPU id, trace_printk, redirect,
+ * csum_diff, and the XDP buffer helpers (adjust_head/meta/tail with the
+ * kernel's limits and return codes, get_buff_len, load/store_bytes).
+ * Pointer arguments are checked like the interpreter's own accesses.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "xdpc_internal.h"
+
+/* The kernel keeps a struct xdp_frame in the headroom (40 bytes) and a
+ * struct skb_shared_info at the end of the buffer (320 bytes on x86-64):
+ * adjust helpers may not move into either. */
+#define XDP_FRAME_SZ 40u
+#define SKB_SHINFO_SZ 320u
+#define ETH_HLEN 14u
+
+static bool
+rd(struct xdpc_run *r, uint64_t p, uint64_t len, const char *what)
+{
+	if (len == 0 || xdpc_mem_ok(r, (const void *)(uintptr_t)p, len, false,
+				    r->stack_lo, r->stack_hi))
+		return true;
+	xdpc_fault(r, "program %s: %s: %lu bytes at %#lx not readable",
+		   r->prog->name, what, (unsigned long)len, (unsigned long)p);
+	return false;
+}
+
+static bool
+wr(struct xdpc_run *r, uint64_t p, uint64_t len, const char *what)
+{
+	if (len == 0 || xdpc_mem_ok(r, (const void *)(uintptr_t)p, len, true,
+				    r->stack_lo, r->stack_hi))
+		return true;
+	xdpc_fault(r, "program %s: %s: %lu bytes at %#lx not writable",
+		   r->prog->name, what, (unsigned long)len, (unsigned long)p);
+	return false;
+}
+
+static struct xdpc_map *
+map_arg(struct xdpc_run *r, uint64_t p, const char *what)
+{
+	struct xdpc_obj *obj = r->prog->obj;
+
+	for (uint32_t i = 0; i < obj->nr_maps; i++)
+		if ((uintptr_t)&obj->maps[i] == p)
+			return &obj->maps[i];
+	xdpc_fault(r, "program %s: %s: argument is not a map", r->prog->name,
+		   what);
+	return NULL;
+}
+
+static uint64_t
+h_map_lookup(struct xdpc_run *r, uint64_t m, uint64_t k, uint64_t a3,
+	     uint64_t a4, uint64_t a5)
+{
+	struct xdpc_map *map = map_arg(r, m, "bpf_map_lookup_elem");
+
+	(void)a3; (void)a4; (void)a5;
+	if (map == NULL || !rd(r, k, map->key_size, "bpf_map_lookup_elem key"))
+		return 0;
+	return (uintptr_t)xdpc_map_lookup_elem(map, (const void *)(uintptr_t)k,
+					       r->cpu);
+}
+
+static uint64_t
+h_map_update(struct xdpc_run *r, uint64_t m, uint64_t k, uint64_t v,
+	     uint64_t flags, uint64_t a5)
+{
+	struct xdpc_map *map = map_arg(r, m, "bpf_map_update_elem");
+
+	(void)a5;
+	if (map == NULL || !rd(r, k, map->key_size, "bpf_map_update_elem key") ||
+	    !rd(r, v, map->value_size, "bpf_map_update_elem value"))
+		return 0;
+	if (map->readonly)
+		return (uint64_t)-EPERM;
+	return (uint64_t)xdpc_map_update_elem(map, (const void *)(uintptr_t)k,
+					      (const void *)(uintptr_t)v, flags,
+					      r->cpu);
+}
+
+static uint64_t
+h_map_delete(struct xdpc_run *r, uint64_t m, uint64_t k, uint64_t a3,
+	     uint64_t a4, uint64_t a5)
+{
+	struct xdpc_map *map = map_arg(r, m, "bpf_map_delete_elem");
+
+	(void)a3; (void)a4; (void)a5;
+	if (map == NULL || !rd(r, k, map->key_size, "bpf_map_delete_elem key"))
+		return 0;
+	return (uint64_t)xdpc_map_delete_elem(map, (const void *)(uintptr_t)k);
+}
+
+static uint64_t
+clock_ns(clockid_t c)
+{
+	struct timespec ts;
+
+	clock_gettime(c, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t
+h_ktime(struct xdpc_run *r, uint64_t a1, uint64_t a2, uint64_t a3,
+	uint64_t a4, uint64_t a5)
+{
+	(void)r; (void)a1; (void)a2; (void)a3; (void)a4; (void)a5;
+	return clock_ns(CLOCK_MONOTONIC);
+}
+
+static uint64_t
+h_ktime_boot(struct xdpc_run *r, uint64_t a1, uint64_t a2, uint64_t a3,
+	     uint64_t a4, uint64_t a5)
+{
+	(void)r; (void)a1; (void)a2; (void)a3; (void)a4; (void)a5;
+	return clock_ns(CLOCK_BOOTTIME);
+}
+
+static uint64_t
+h_ktime_coarse(struct xdpc_run *r, uint64_t a1, uint64_t a2, uint64_t a3,
+	       uint64_t a4, uint64_t a5)
+{
+	(void)r; (void)a1; (void)a2; (void)a3; (void)a4; (void)a5;
+	return clock_ns(CLOCK_MONOTONIC_COARSE);
+}
+
+static uint64_t
+h_prandom(struct xdpc_run *r, uint64_t a1, uint64_t a2, uint64_t a3,
+	  uint64_t a4, uint64_t a5)
+{
+	static __thread uint64_t s;
+
+	(void)r; (void)a1; (void)a2; (void)a3; (void)a4; (void)a5;
+	if (s == 0)
+		s = clock_ns(CLOCK_MONOTONIC) | 1;
+	s ^= s << 13;
+	s ^= s >> 7;
+	s ^= s << 17;
+	return (uint32_t)s;
+}
+
+static uint64_t
+h_cpu(struct xdpc_run *r, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+      uint64_t a5)
+{
+	(void)a1; (void)a2; (void)a3; (void)a4; (void)a5;
+	return r->cpu;
+}
+
+static uint64_t
+h_trace_printk(struct xdpc_run *r, uint64_t fmt, uint64_t len, uint64_t a3,
+	       uint64_t a4, uint64_t a5)
+{
+	char f[128], out[256];
+	size_t n;
+
+	if (len == 0 || len > sizeof(f) || !rd(r, fmt, len, "bpf_trace_printk"))
+		return (uint64_t)-EINVAL;
+	memcpy(f, (const void *)(uintptr_t)fmt, len);
+	f[len - 1] = '\0';
+	/* The kernel's subset: integers only here, at most three. */
+	n = (size_t)snprintf(out, sizeof(out), f, a3, a4, a5);
+	fprintf(stderr, "xdp_compat: %s: %s", r->prog->name, out);
+	return n < sizeof(out) ? n : sizeof(out) - 1;
+}
+
+static uint64_t
+h_redirect(struct xdpc_run *r, uint64_t ifindex, uint64_t flags, uint64_t a3,
+	   uint64_t a4, uint64_t a5)
+{
+	(void)a3; (void)a4; (void)a5;
+	if (flags != 0)
+		return XDPC_ABORTED;
+	r->buf->redirect_ifindex = (uint32_t)ifindex;
+	return XDPC_REDIRECT;
+}
+
+/* bpf_csum_diff: 32-bit one's-complement sum of `to` minus `from`, added
+ * to seed; both sizes multiples of 4. */
+static uint64_t
+h_csum_diff(struct xdpc_run *r, uint64_t from, uint64_t fsz, uint64_t to,
+	    uint64_t tsz, uint64_t seed)
+{
+	uint64_t sum = (uint32_t)seed;
+	const uint32_t *f = (const uint32_t *)(uintptr_t)from;
+	const uint32_t *t = (const uint32_t *)(uintptr_t)to;
+
+	if ((fsz | tsz) % 4 || fsz > 512 || tsz > 512 ||
+	    (from == 0 && fsz) || (to == 0 && tsz))
+		return (uint64_t)-EINVAL;
+	if (!rd(r, from, fsz, "bpf_csum_diff from") ||
+	    !rd(r, to, tsz, "bpf_csum_diff to"))
+		return 0;
+	for (uint64_t i = 0; i < fsz / 4; i++)
+		sum += (uint32_t)~f[i];
+	for (uint64_t i = 0; i < tsz / 4; i++)
+		sum += t[i];
+	while (sum >> 32)
+		sum = (sum & 0xffffffffu) + (sum >> 32);
+	return sum;
+}
+
+static uint64_t
+h_adjust_head(struct xdpc_run *r, uint64_t ctx, uint64_t off, uint64_t a3,
+	      uint64_t a4, uint64_t a5)
+{
+	struct xdpc_buff *b = r->buf;
+	int32_t d = (int32_t)off;
+	uint8_t *data = b->data + d;
+	size_t metalen = (size_t)(b->data - b->data_meta);
+
+	(void)ctx; (void)a3; (void)a4; (void)a5;
+	if (data < b->hard_start + XDP_FRAME_SZ + metalen ||
+	    data > b->data_end - ETH_HLEN)
+		return (uint64_t)-EINVAL;
+	if (metalen)
+		memmove(b->data_meta + d, b->data_meta, metalen);
+	b->data_meta += d;
+	b->data = data;
+	return 0;
+}
+
+static uint64_t
+h_adjust_meta(struct xdpc_run *r, uint64_t ctx, uint64_t off, uint64_t a3,
+	      uint64_t a4, uint64_t a5)
+{
+	struct xdpc_buff *b = r->buf;
+	uint8_t *meta = b->data_meta + (int32_t)off;
+	size_t metalen;
+
+	(void)ctx; (void)a3; (void)a4; (void)a5;
+	if (meta < b->hard_start + XDP_FRAME_SZ || meta > b->data)
+		return (uint64_t)-EINVAL;
+	metalen = (size_t)(b->data - meta);
+	if (metalen > 32 || metalen % 4)
+		return (uint64_t)-EACCES;
+	b->data_meta = meta;
+	return 0;
+}
+
+static uint64_t
+h_adjust_tail(struct xdpc_run *r, uint64_t ctx, uint64_t off, uint64_t a3,
+	      uint64_t a4, uint64_t a5)
+{
+	struct xdpc_buff *b = r->buf;
+	uint8_t *end = b->data_end + (int32_t)off;
+	uint8_t *hard_end = b->hard_start + b->frame_sz - SKB_SHINFO_SZ;
+
+	(void)ctx; (void)a3; (void)a4; (void)a5;
+	if (end > hard_end || end < b->data + ETH_HLEN)
+		return (uint64_t)-EINVAL;
+	if ((int32_t)off > 0)
+		memset(b->data_end, 0, (size_t)(int32_t)off);
+	b->data_end = end;
+	return 0;
+}
+
+static uint64_t
+h_buff_len(struct xdpc_run *r, uint64_t ctx, uint64_t a2, uint64_t a3,
+	   uint64_t a4, uint64_t a5)
+{
+	(void)ctx; (void)a2; (void)a3; (void)a4; (void)a5;
+	return (uint64_t)(r->buf->data_end - r->buf->data);
+}
+
+static uint64_t
+h_load_bytes(struct xdpc_run *r, uint64_t ctx, uint64_t off, uint64_t to,
+	     uint64_t len, uint64_t a5)
+{
+	struct xdpc_buff *b = r->buf;
+
+	(void)ctx; (void)a5;
+	if (off + len > (uint64_t)(b->data_end - b->data) || off + len < off)
+		return (uint64_t)-EINVAL;
+	if (!wr(r, to, len, "bpf_xdp_load_bytes buffer"))
+		return 0;
+	memcpy((void *)(uintptr_t)to, b->data + off, len);
+	return 0;
+}
+
+static uint64_t
+h_store_bytes(struct xdpc_run *r, uint64_t ctx, uint64_t off, uint64_t from,
+	      uint64_t len, uint64_t a5)
+{
+	struct xdpc_buff *b = r->buf;
+
+	(void)ctx; (void)a5;
+	if (off + len > (uint64_t)(b->data_end - b->data) || off + len < off)
+		return (uint64_t)-EINVAL;
+	if (!rd(r, from, len, "bpf_xdp_store_bytes buffer"))
+		return 0;
+	memmove(b->data + off, (const void *)(uintptr_t)from, len);
+	return 0;
+}
+
+static const struct xdpc_helper helpers[] = {
+	[BPF_FUNC_map_lookup_elem] = { "bpf_map_lookup_elem", h_map_lookup },
+	[BPF_FUNC_map_update_elem] = { "bpf_map_update_elem", h_map_update },
+	[BPF_FUNC_map_delete_elem] = { "bpf_map_delete_elem", h_map_delete },
+	[BPF_FUNC_ktime_get_ns] = { "bpf_ktime_get_ns", h_ktime },
+	[BPF_FUNC_trace_printk] = { "bpf_trace_printk", h_trace_printk },
+	[BPF_FUNC_get_prandom_u32] = { "bpf_get_prandom_u32", h_prandom },
+	[BPF_FUNC_get_smp_processor_id] = { "bpf_get_smp_processor_id", h_cpu },
+	[BPF_FUNC_redirect] = { "bpf_redirect", h_redirect },
+	[BPF_FUNC_csum_diff] = { "bpf_csum_diff", h_csum_diff },
+	[BPF_FUNC_xdp_adjust_head] = { "bpf_xdp_adjust_head", h_adjust_head },
+	[BPF_FUNC_xdp_adjust_meta] = { "bpf_xdp_adjust_meta", h_adjust_meta },
+	[BPF_FUNC_xdp_adjust_tail] = { "bpf_xdp_adjust_tail", h_adjust_tail },
+	[BPF_FUNC_ktime_get_boot_ns] = { "bpf_ktime_get_boot_ns", h_ktime_boot },
+	[BPF_FUNC_ktime_get_coarse_ns] = { "bpf_ktime_get_coarse_ns",
+					   h_ktime_coarse },
+	[BPF_FUNC_xdp_get_buff_len] = { "bpf_xdp_get_buff_len", h_buff_len },
+	[BPF_FUNC_xdp_load_bytes] = { "bpf_xdp_load_bytes", h_load_bytes },
+	[BPF_FUNC_xdp_store_bytes] = { "bpf_xdp_store_bytes", h_store_bytes },
+};
+
+const struct xdpc_helper *
+xdpc_helper(uint32_t id)
+{
+	if (id >= sizeof(helpers) / sizeof(helpers[0]) || helpers[id].fn == NULL)
+		return NULL;
+	return &helpers[id];
+}

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * xdp_compat internals shared by the loader, the maps, the helpers and
+ * the interpreter.
+ */
+#ifndef XDPC_INTERNAL_H
+#define XDPC_INTERNAL_H
+
+#include <linux/bpf.h>
+#include <pthread.h>
+#include <stdio.h>
+
+#include "xdpc.h"
+
+#define XDPC_STACK 512u
+#define XDPC_MAX_CALL_DEPTH 8u
+#define XDPC_MAX_MAPS 64u
+#define XDPC_MAX_PROGS 64u
+#define XDPC_NCPU 128u        /* per-CPU value copies (RTE_MAX_LCORE) */
+
+/* Marker the loader puts in ld_imm64 src_reg for a map address, and for
+ * an address inside a map's value (global data), before load() turns
+ * them into real pointers. */
+#define XDPC_PSEUDO_MAP 1
+#define XDPC_PSEUDO_MAP_VALUE 2
+
+struct xdpc_map {
+	char name[64];
+	uint32_t type;
+	uint32_t key_size;
+	uint32_t value_size;
+	uint32_t max_entries;
+	uint32_t flags;
+	uint32_t vsz8;          /* value size rounded to 8 (per-CPU stride) */
+	bool readonly;          /* .rodata (after load) */
+	/* storage */
+	uint8_t *data;          /* array: max_entries x value (x ncpu) */
+	size_t data_len;
+	struct xdpc_hash *hash; /* hash maps */
+	pthread_mutex_t lock;   /* application updates vs each other */
+	/* global data sections are single-element array maps */
+	int sec_idx;
+};
+
+struct xdpc_prog {
+	char name[64];
+	char sec[64];
+	struct xdpc_obj *obj;
+	struct bpf_insn *insns;
+	uint32_t n;
+	uint32_t main_n;        /* before appended subprograms */
+};
+
+struct xdpc_obj {
+	char path[256];
+	struct xdpc_map maps[XDPC_MAX_MAPS];
+	uint32_t nr_maps;
+	struct xdpc_prog progs[XDPC_MAX_PROGS];
+	uint32_t nr_progs;
+	bool loaded;
+	void *elf_state;        /* loader-private until load() */
+};
+
+/* maps (xdpc_maps.c) */
+int xdpc_map_create(struct xdpc_map *m, char *err, size_t errlen);
+void xdpc_map_free(struct xdpc_map *m);
+/* Program-side lookup: pointer to the value (this CPU's copy), or NULL. */
+void *xdpc_map_lookup_elem(struct xdpc_map *m, const void *key, unsigned int cpu);
+long xdpc_map_update_elem(struct xdpc_map *m, const void *key,
+			  const void *value, uint64_t flags, unsigned int cpu);
+long xdpc_map_delete_elem(struct xdpc_map *m, const void *key);
+/* Is [p, p+len) inside some value of @m? (for memory checks) */
+bool xdpc_map_value_range(const struct xdpc_map *m, const void *p, size_t len);
+
+/* helpers (xdpc_helpers.c) */
+struct xdpc_run;
+typedef uint64_t (*xdpc_helper_fn)(struct xdpc_run *r, uint64_t a1,
+				   uint64_t a2, uint64_t a3, uint64_t a4,
+				   uint64_t a5);
+struct xdpc_helper {
+	const char *name;
+	xdpc_helper_fn fn;
+};
+const struct xdpc_helper *xdpc_helper(uint32_t id);
+
+/* State of one run, seen by helpers and the interpreter. */
+struct xdpc_run {
+	struct xdpc_prog *prog;
+	struct xdpc_buff *buf;
+	uint8_t ctx[24];        /* what the program sees as struct xdp_md */
+	unsigned int cpu;
+	char *trace;
+	size_t tracelen;
+	bool fault;
+	const uint8_t *stack_lo, *stack_hi; /* for helpers' pointer checks */
+	/* the helpers that move packet bounds invalidate packet pointers in
+	 * the kernel; here the run just re-reads the buffer */
+};
+
+void xdpc_fault(struct xdpc_run *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Is [p, p+len) memory the program may touch (write: writable)? */
+bool xdpc_mem_ok(struct xdpc_run *r, const void *p, size_t len, bool write,
+		 const uint8_t *stack_lo, const uint8_t *stack_hi);
+
+#endif

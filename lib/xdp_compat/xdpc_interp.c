@@ -1,0 +1,457 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * xdp_compat reference interpreter. Executes the eBPF ISA (v1-v4: ALU and
+ * ALU32 with zero extension, JMP and JMP32, signed division and modulo,
+ * sign-extending moves and loads, byte swaps, atomics with fetch, xchg and
+ * cmpxchg, 64-bit immediates, helper calls, bpf-to-bpf calls with a
+ * 512-byte frame each). Every memory access is checked against the
+ * regions the program may touch: packet and metadata, stack, map values
+ * (read-only for .rodata) and the context, whose struct xdp_md fields are
+ * served as the kernel's convert_ctx_access would. A fault, or running
+ * past the instruction budget, ends the run as XDP_ABORTED with a trace.
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include "xdpc_internal.h"
+
+/* ISA v4 encodings the 6.1 UAPI header does not name. */
+#define XDPC_MEMSX 0x80
+#define XDPC_BUDGET (1u << 20)
+
+void
+xdpc_fault(struct xdpc_run *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	r->fault = true;
+	if (r->trace == NULL || r->tracelen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(r->trace, r->tracelen, fmt, ap);
+	va_end(ap);
+}
+
+bool
+xdpc_mem_ok(struct xdpc_run *r, const void *p, size_t len, bool write,
+	    const uint8_t *stack_lo, const uint8_t *stack_hi)
+{
+	const uint8_t *a = p;
+	struct xdpc_obj *obj = r->prog->obj;
+
+	if (a + len < a)
+		return false;
+	if (stack_lo != NULL && a >= stack_lo && a + len <= stack_hi)
+		return true;
+	if (a >= r->buf->data_meta && a + len <= r->buf->data_end)
+		return true;
+	for (uint32_t i = 0; i < obj->nr_maps; i++) {
+		const struct xdpc_map *m = &obj->maps[i];
+
+		if (xdpc_map_value_range(m, p, len))
+			return !(write && m->readonly);
+	}
+	return false;
+}
+
+static bool
+ctx_load(struct xdpc_run *r, uintptr_t addr, int size, uint64_t *v)
+{
+	uint32_t off = (uint32_t)(addr - (uintptr_t)r->ctx);
+	struct xdpc_buff *b = r->buf;
+
+	if (size != 4 || off % 4 != 0)
+		return false;
+	switch (off) {
+	case 0: *v = (uintptr_t)b->data; return true;
+	case 4: *v = (uintptr_t)b->data_end; return true;
+	case 8: *v = (uintptr_t)b->data_meta; return true;
+	case 12: *v = b->ingress_ifindex; return true;
+	case 16: *v = b->rx_queue_index; return true;
+	case 20: *v = b->egress_ifindex; return true;
+	}
+	return false;
+}
+
+static inline bool
+in_ctx(const struct xdpc_run *r, uintptr_t a, size_t len)
+{
+	return a >= (uintptr_t)r->ctx && a + len <= (uintptr_t)r->ctx + sizeof(r->ctx);
+}
+
+static inline uint64_t
+bswap(uint64_t v, int32_t bits)
+{
+	switch (bits) {
+	case 16: return __builtin_bswap16((uint16_t)v);
+	case 32: return __builtin_bswap32((uint32_t)v);
+	default: return __builtin_bswap64(v);
+	}
+}
+
+struct frame {
+	uint32_t ret_pc;
+	uint64_t saved[4];      /* r6-r9 */
+};
+
+uint32_t
+xdpc_prog_run(struct xdpc_prog *prog, struct xdpc_buff *buf, char *trace,
+	      size_t tracelen)
+{
+	uint8_t stack[XDPC_STACK * XDPC_MAX_CALL_DEPTH] __attribute__((aligned(16)));
+	struct frame frames[XDPC_MAX_CALL_DEPTH];
+	struct xdpc_run r = { .prog = prog, .buf = buf, .trace = trace,
+			      .tracelen = tracelen };
+	const struct bpf_insn *insns = prog->insns;
+	uint64_t reg[11] = {0};
+	uint32_t pc = 0, depth = 0, budget = XDPC_BUDGET;
+	uint8_t *stack_lo = stack, *stack_hi = stack + sizeof(stack);
+
+	if (!prog->obj->loaded) {
+		xdpc_fault(&r, "program %s: object not loaded", prog->name);
+		return XDPC_ABORTED;
+	}
+	if (trace != NULL && tracelen != 0)
+		trace[0] = '\0';
+	r.cpu = 0;
+	reg[1] = (uintptr_t)r.ctx;
+	/* frame 0 at the top; each call moves down one frame */
+	reg[10] = (uintptr_t)stack_hi;
+	buf->redirect_ifindex = 0;
+
+	for (;;) {
+		const struct bpf_insn *in;
+		uint64_t *dst, src, imm;
+		uint8_t cls, op;
+
+		if (--budget == 0) {
+			xdpc_fault(&r, "program %s: over %u instructions run "
+				   "(endless loop?)", prog->name, XDPC_BUDGET);
+			return XDPC_ABORTED;
+		}
+		if (pc >= prog->n) {
+			xdpc_fault(&r, "program %s: pc %u past the end", prog->name,
+				   pc);
+			return XDPC_ABORTED;
+		}
+		in = &insns[pc];
+		if (in->dst_reg > 10 || in->src_reg > 10) {
+			xdpc_fault(&r, "program %s: instruction %u: bad register",
+				   prog->name, pc);
+			return XDPC_ABORTED;
+		}
+		dst = &reg[in->dst_reg];
+		cls = BPF_CLASS(in->code);
+		op = BPF_OP(in->code);
+		imm = (uint64_t)(int64_t)in->imm;
+		src = BPF_SRC(in->code) == BPF_X ? reg[in->src_reg] : imm;
+		pc++;
+
+		switch (cls) {
+		case BPF_ALU64:
+		case BPF_ALU: {
+			bool is64 = cls == BPF_ALU64;
+			uint64_t a = is64 ? *dst : (uint32_t)*dst;
+			uint64_t b = is64 ? src : (uint32_t)src;
+			uint64_t res;
+
+			if (in->dst_reg == 10) {
+				xdpc_fault(&r, "program %s: instruction %u writes "
+					   "r10", prog->name, pc - 1);
+				return XDPC_ABORTED;
+			}
+			switch (op) {
+			case BPF_ADD: res = a + b; break;
+			case BPF_SUB: res = a - b; break;
+			case BPF_MUL: res = a * b; break;
+			case BPF_OR: res = a | b; break;
+			case BPF_AND: res = a & b; break;
+			case BPF_XOR: res = a ^ b; break;
+			case BPF_LSH: res = a << (b & (is64 ? 63 : 31)); break;
+			case BPF_RSH: res = a >> (b & (is64 ? 63 : 31)); break;
+			case BPF_ARSH:
+				res = is64 ? (uint64_t)((int64_t)a >> (b & 63)) :
+				      (uint32_t)((int32_t)a >> (b & 31));
+				break;
+			case BPF_NEG: res = -a; break;
+			case BPF_DIV:
+				if (in->off == 1) { /* sdiv */
+					if (b == 0)
+						res = 0;
+					else if (is64)
+						res = (int64_t)b == -1 ? -a :
+						      (uint64_t)((int64_t)a / (int64_t)b);
+					else
+						res = (int32_t)b == -1 ? (uint32_t)-a :
+						      (uint32_t)((int32_t)a / (int32_t)b);
+				} else {
+					res = b ? a / b : 0;
+				}
+				break;
+			case BPF_MOD:
+				if (in->off == 1) { /* smod */
+					if (b == 0)
+						res = a;
+					else if (is64)
+						res = (int64_t)b == -1 ? 0 :
+						      (uint64_t)((int64_t)a % (int64_t)b);
+					else
+						res = (int32_t)b == -1 ? 0 :
+						      (uint32_t)((int32_t)a % (int32_t)b);
+				} else {
+					res = b ? a % b : a;
+				}
+				break;
+			case BPF_MOV:
+				if (in->off == 8)
+					res = (uint64_t)(int64_t)(int8_t)src;
+				else if (in->off == 16)
+					res = (uint64_t)(int64_t)(int16_t)src;
+				else if (in->off == 32)
+					res = (uint64_t)(int64_t)(int32_t)src;
+				else
+					res = b;
+				if (!is64)
+					res = (uint32_t)res;
+				break;
+			case BPF_END:
+				if (is64) /* v4 bswap, unconditional */
+					res = bswap(*dst, in->imm);
+				else if (BPF_SRC(in->code) == BPF_TO_BE)
+					res = bswap(*dst, in->imm);
+				else /* to little endian: truncate on x86 */
+					res = in->imm == 16 ? (uint16_t)*dst :
+					      in->imm == 32 ? (uint32_t)*dst : *dst;
+				*dst = res;
+				continue;
+			default:
+				xdpc_fault(&r, "program %s: instruction %u: bad ALU "
+					   "opcode 0x%02x", prog->name, pc - 1,
+					   in->code);
+				return XDPC_ABORTED;
+			}
+			*dst = is64 ? res : (uint32_t)res;
+			continue;
+		}
+		case BPF_LD:
+			if (in->code != (BPF_LD | BPF_IMM | BPF_DW) || pc >= prog->n) {
+				xdpc_fault(&r, "program %s: instruction %u: legacy "
+					   "packet loads are not supported",
+					   prog->name, pc - 1);
+				return XDPC_ABORTED;
+			}
+			*dst = (uint32_t)in->imm | (uint64_t)(uint32_t)insns[pc].imm << 32;
+			pc++;
+			continue;
+		case BPF_LDX: {
+			int sz = BPF_SIZE(in->code) == BPF_B ? 1 :
+				 BPF_SIZE(in->code) == BPF_H ? 2 :
+				 BPF_SIZE(in->code) == BPF_W ? 4 : 8;
+			uintptr_t addr = (uintptr_t)(reg[in->src_reg] + (int64_t)in->off);
+			uint64_t v = 0;
+
+			if (BPF_MODE(in->code) != BPF_MEM &&
+			    BPF_MODE(in->code) != XDPC_MEMSX) {
+				xdpc_fault(&r, "program %s: instruction %u: bad load "
+					   "mode", prog->name, pc - 1);
+				return XDPC_ABORTED;
+			}
+			if (in_ctx(&r, addr, sz)) {
+				if (!ctx_load(&r, addr, sz, &v)) {
+					xdpc_fault(&r, "program %s: instruction %u: "
+						   "invalid xdp_md access at offset %lu "
+						   "size %d", prog->name, pc - 1,
+						   (unsigned long)(addr - (uintptr_t)r.ctx), sz);
+					return XDPC_ABORTED;
+				}
+				*dst = v;
+				continue;
+			}
+			if (!xdpc_mem_ok(&r, (const void *)addr, sz, false,
+					 stack_lo, stack_hi)) {
+				xdpc_fault(&r, "program %s: instruction %u: read of %d "
+					   "bytes at %#lx outside packet, stack and "
+					   "map values", prog->name, pc - 1, sz,
+					   (unsigned long)addr);
+				return XDPC_ABORTED;
+			}
+			memcpy(&v, (const void *)addr, sz);
+			if (BPF_MODE(in->code) == XDPC_MEMSX)
+				v = sz == 1 ? (uint64_t)(int64_t)(int8_t)v :
+				    sz == 2 ? (uint64_t)(int64_t)(int16_t)v :
+				    (uint64_t)(int64_t)(int32_t)v;
+			*dst = v;
+			continue;
+		}
+		case BPF_ST:
+		case BPF_STX: {
+			int sz = BPF_SIZE(in->code) == BPF_B ? 1 :
+				 BPF_SIZE(in->code) == BPF_H ? 2 :
+				 BPF_SIZE(in->code) == BPF_W ? 4 : 8;
+			uintptr_t addr = (uintptr_t)(*dst + (int64_t)in->off);
+			uint64_t v = cls == BPF_ST ? imm : reg[in->src_reg];
+
+			if (in_ctx(&r, addr, sz) ||
+			    !xdpc_mem_ok(&r, (const void *)addr, sz, true,
+					 stack_lo, stack_hi)) {
+				xdpc_fault(&r, "program %s: instruction %u: write of %d "
+					   "bytes at %#lx outside packet, stack and "
+					   "writable map values", prog->name, pc - 1,
+					   sz, (unsigned long)addr);
+				return XDPC_ABORTED;
+			}
+			if (BPF_MODE(in->code) == BPF_MEM) {
+				memcpy((void *)addr, &v, sz);
+				continue;
+			}
+			if (cls == BPF_STX && BPF_MODE(in->code) == BPF_ATOMIC &&
+			    (sz == 4 || sz == 8) && addr % sz == 0) {
+				uint64_t *s = &reg[in->src_reg];
+				bool fetch = in->imm & BPF_FETCH;
+
+				if (sz == 8) {
+					uint64_t *p = (uint64_t *)addr, old;
+
+					switch (in->imm) {
+					case BPF_ADD: case BPF_ADD | BPF_FETCH:
+						old = __atomic_fetch_add(p, *s, __ATOMIC_SEQ_CST); break;
+					case BPF_OR: case BPF_OR | BPF_FETCH:
+						old = __atomic_fetch_or(p, *s, __ATOMIC_SEQ_CST); break;
+					case BPF_AND: case BPF_AND | BPF_FETCH:
+						old = __atomic_fetch_and(p, *s, __ATOMIC_SEQ_CST); break;
+					case BPF_XOR: case BPF_XOR | BPF_FETCH:
+						old = __atomic_fetch_xor(p, *s, __ATOMIC_SEQ_CST); break;
+					case BPF_XCHG:
+						old = __atomic_exchange_n(p, *s, __ATOMIC_SEQ_CST); break;
+					case BPF_CMPXCHG:
+						old = reg[0];
+						__atomic_compare_exchange_n(p, &old, *s, false,
+							__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+						reg[0] = old;
+						continue;
+					default: goto bad_atomic;
+					}
+					if (fetch)
+						*s = old;
+				} else {
+					uint32_t *p = (uint32_t *)addr, old;
+					uint32_t sv = (uint32_t)*s;
+
+					switch (in->imm) {
+					case BPF_ADD: case BPF_ADD | BPF_FETCH:
+						old = __atomic_fetch_add(p, sv, __ATOMIC_SEQ_CST); break;
+					case BPF_OR: case BPF_OR | BPF_FETCH:
+						old = __atomic_fetch_or(p, sv, __ATOMIC_SEQ_CST); break;
+					case BPF_AND: case BPF_AND | BPF_FETCH:
+						old = __atomic_fetch_and(p, sv, __ATOMIC_SEQ_CST); break;
+					case BPF_XOR: case BPF_XOR | BPF_FETCH:
+						old = __atomic_fetch_xor(p, sv, __ATOMIC_SEQ_CST); break;
+					case BPF_XCHG:
+						old = __atomic_exchange_n(p, sv, __ATOMIC_SEQ_CST); break;
+					case BPF_CMPXCHG:
+						old = (uint32_t)reg[0];
+						__atomic_compare_exchange_n(p, &old, sv, false,
+							__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+						reg[0] = old; /* zero-extended */
+						continue;
+					default: goto bad_atomic;
+					}
+					if (fetch)
+						*s = old;
+				}
+				continue;
+			}
+bad_atomic:
+			xdpc_fault(&r, "program %s: instruction %u: unsupported store "
+				   "0x%02x imm %d", prog->name, pc - 1, in->code,
+				   in->imm);
+			return XDPC_ABORTED;
+		}
+		case BPF_JMP:
+		case BPF_JMP32: {
+			bool is64 = cls == BPF_JMP, take;
+			uint64_t a = is64 ? *dst : (uint32_t)*dst;
+			uint64_t b = is64 ? src : (uint32_t)src;
+			int64_t sa = is64 ? (int64_t)a : (int32_t)a;
+			int64_t sb = is64 ? (int64_t)b : (int32_t)b;
+
+			switch (op) {
+			case BPF_JA:
+				/* v4 gotol: BPF_JMP32 | BPF_JA with a 32-bit offset */
+				pc += is64 ? in->off : in->imm;
+				continue;
+			case BPF_JEQ: take = a == b; break;
+			case BPF_JNE: take = a != b; break;
+			case BPF_JGT: take = a > b; break;
+			case BPF_JGE: take = a >= b; break;
+			case BPF_JLT: take = a < b; break;
+			case BPF_JLE: take = a <= b; break;
+			case BPF_JSET: take = (a & b) != 0; break;
+			case BPF_JSGT: take = sa > sb; break;
+			case BPF_JSGE: take = sa >= sb; break;
+			case BPF_JSLT: take = sa < sb; break;
+			case BPF_JSLE: take = sa <= sb; break;
+			case BPF_CALL:
+				if (!is64)
+					goto bad_jmp;
+				if (in->src_reg == BPF_PSEUDO_CALL) {
+					if (depth + 1 >= XDPC_MAX_CALL_DEPTH) {
+						xdpc_fault(&r, "program %s: instruction %u: "
+							   "calls nested deeper than %u",
+							   prog->name, pc - 1,
+							   XDPC_MAX_CALL_DEPTH);
+						return XDPC_ABORTED;
+					}
+					frames[depth].ret_pc = pc;
+					memcpy(frames[depth].saved, &reg[6], 32);
+					depth++;
+					reg[10] -= XDPC_STACK;
+					pc += in->imm;
+					continue;
+				} else {
+					const struct xdpc_helper *h =
+						xdpc_helper((uint32_t)in->imm);
+
+					if (h == NULL) {
+						xdpc_fault(&r, "program %s: instruction %u: "
+							   "unknown helper %d", prog->name,
+							   pc - 1, in->imm);
+						return XDPC_ABORTED;
+					}
+					r.stack_lo = stack_lo;
+					r.stack_hi = stack_hi;
+					reg[0] = h->fn(&r, reg[1], reg[2], reg[3], reg[4],
+						       reg[5]);
+					if (r.fault)
+						return XDPC_ABORTED;
+					continue;
+				}
+			case BPF_EXIT:
+				if (!is64)
+					goto bad_jmp;
+				if (depth == 0)
+					return (uint32_t)reg[0] <= XDPC_REDIRECT ?
+					       (uint32_t)reg[0] : XDPC_ABORTED;
+				depth--;
+				pc = frames[depth].ret_pc;
+				memcpy(&reg[6], frames[depth].saved, 32);
+				reg[10] += XDPC_STACK;
+				continue;
+			default:
+bad_jmp:
+				xdpc_fault(&r, "program %s: instruction %u: bad jump "
+					   "opcode 0x%02x", prog->name, pc - 1,
+					   in->code);
+				return XDPC_ABORTED;
+			}
+			if (take)
+				pc += in->off;
+			continue;
+		}
+		default:
+			xdpc_fault(&r, "program %s: instruction %u: bad opcode 0x%02x",
+				   prog->name, pc - 1, in->code);
+			return XDPC_ABORTED;
+		}
+	}
+}

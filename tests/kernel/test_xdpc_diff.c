@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * xdp_compat against the kernel: each object is loaded into the kernel
+ * (BPF_PROG_LOAD through libbpf) and into xdp_compat, the same inputs go
+ * through BPF_PROG_TEST_RUN and xdpc_prog_run, and the return codes,
+ * output bytes and lengths (data_meta to data_end), and map contents
+ * afterwards must agree. Inputs: crafted edge cases (runt, VLAN, IPv6,
+ * every operation selector of corpus_adjust, a full-size frame) and
+ * seeded random frames.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+
+#include "mlx5x_config.h"
+#include "mlx5x_test.h"
+#include "xdpc.h"
+
+struct tcase {
+	const char *file;
+	const char *prog;
+	const char *global;   /* a const volatile __u32 to set, or NULL */
+	uint32_t gval;
+};
+
+static const struct tcase cases[] = {
+	{ MLX5X_BUILD_ROOT "/app/testpmd-xdp/progs/xdp_drop.o", "xdp_drop", NULL, 0 },
+	{ MLX5X_BUILD_ROOT "/app/testpmd-xdp/progs/xdp_macswap.o", "xdp_macswap", NULL, 0 },
+	{ MLX5X_BUILD_ROOT "/app/testpmd-xdp/progs/xdp_action.o", "xdp_action", NULL, 0 },
+	{ MLX5X_BUILD_ROOT "/app/testpmd-xdp/progs/xdp_action.o", "xdp_action", "action", 3 },
+	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_adjust.o", "corpus_adjust", NULL, 0 },
+	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_maps.o", "corpus_maps", NULL, 0 },
+	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_maps.o", "corpus_maps", "salt", 8 },
+	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_alu.o", "corpus_alu", NULL, 0 },
+};
+
+struct frame {
+	uint8_t d[2048];
+	uint32_t len;
+};
+
+static struct frame inputs[128];
+static unsigned int ninputs;
+
+static void
+add_input(const uint8_t *d, uint32_t len)
+{
+	memcpy(inputs[ninputs].d, d, len);
+	inputs[ninputs++].len = len;
+}
+
+static void
+make_inputs(void)
+{
+	uint8_t f[2048];
+	uint32_t i, k;
+
+	/* an IPv4/UDP frame; byte 20 is corpus_adjust's selector */
+	memset(f, 0, sizeof(f));
+	memcpy(f, "\x02\x00\x00\x00\x00\x01\x02\x00\x00\x00\x00\x02\x08\x00"
+	       "\x45\x00\x00\x2e", 18);
+	for (i = 18; i < 64; i++)
+		f[i] = (uint8_t)(i * 3);
+	for (k = 0; k < 12; k++) {
+		f[20] = (uint8_t)k;
+		add_input(f, 64);
+	}
+	f[20] = 2;
+	add_input(f, 1500);   /* tail growth near the page end */
+	f[20] = 0;
+	f[32] = 0xdd;         /* corpus_maps deletes */
+	add_input(f, 96);
+	add_input(f, 14);     /* runt: the kernel's minimum */
+	/* VLAN */
+	memcpy(f + 12, "\x81\x00\x00\x64\x08\x00", 6);
+	add_input(f, 80);
+	/* IPv6 */
+	memcpy(f + 12, "\x86\xdd\x60\x00\x00\x00\x00\x08\x11\x40", 10);
+	add_input(f, 96);
+	/* seeded random frames */
+	srand(1);
+	while (ninputs < sizeof(inputs) / sizeof(inputs[0])) {
+		uint32_t len = 14 + (uint32_t)(rand() % 300);
+
+		for (i = 0; i < len; i++)
+			f[i] = (uint8_t)rand();
+		f[20] = (uint8_t)(rand() % 12);
+		add_input(f, len);
+	}
+}
+
+/* Per-CPU values are compared as the sum over CPUs of each 64-bit word
+ * (the kernel ran on its CPU, xdp_compat on CPU 0). */
+static void
+compare_maps(const struct tcase *tc, struct bpf_object *kobj,
+	     struct xdpc_obj *xobj)
+{
+	struct xdpc_map *m;
+	int kcpus = libbpf_num_possible_cpus();
+
+	for (unsigned int i = 0; (m = xdpc_obj_map_at(xobj, i)) != NULL; i++) {
+		struct xdpc_map_info mi;
+		struct bpf_map *km;
+		uint8_t key[64], next[64];
+		uint8_t *kv, *xv;
+		uint32_t v8, nkeys = 0, xkeys = 0;
+		bool has = false, percpu;
+		int fd;
+
+		xdpc_map_info(m, &mi);
+		if (!strcmp(mi.name, ".rodata"))
+			continue;
+		km = bpf_object__find_map_by_name(kobj, mi.name);
+		CHECK(km != NULL, "%s: kernel has no map %s", tc->prog, mi.name);
+		if (km == NULL)
+			continue;
+		fd = bpf_map__fd(km);
+		v8 = (mi.value_size + 7) & ~7u;
+		percpu = mi.nr_cpus > 1;
+		kv = calloc((size_t)v8, (size_t)(percpu ? kcpus : 1));
+		xv = calloc((size_t)v8, mi.nr_cpus);
+		while (bpf_map_get_next_key(fd, has ? key : NULL, next) == 0) {
+			memcpy(key, next, mi.key_size);
+			has = true;
+			nkeys++;
+			if (bpf_map_lookup_elem(fd, key, kv) != 0)
+				continue;
+			if (xdpc_map_lookup(m, key, xv) != 0) {
+				CHECK(0, "%s: map %s: key %02x%02x%02x%02x missing in "
+				      "xdp_compat", tc->prog, mi.name, key[0], key[1],
+				      key[2], key[3]);
+				continue;
+			}
+			if (!percpu) {
+				CHECK(memcmp(kv, xv, mi.value_size) == 0,
+				      "%s: map %s: values differ for key %02x%02x%02x%02x",
+				      tc->prog, mi.name, key[0], key[1], key[2], key[3]);
+				continue;
+			}
+			for (uint32_t w = 0; w < mi.value_size / 8; w++) {
+				uint64_t ks = 0, xs = 0, t;
+
+				for (int c = 0; c < kcpus; c++) {
+					memcpy(&t, kv + (size_t)c * v8 + w * 8, 8);
+					ks += t;
+				}
+				for (uint32_t c = 0; c < mi.nr_cpus; c++) {
+					memcpy(&t, xv + (size_t)c * v8 + w * 8, 8);
+					xs += t;
+				}
+				CHECK(ks == xs, "%s: map %s: per-CPU sum %" PRIu64
+				      " vs %" PRIu64, tc->prog, mi.name, ks, xs);
+			}
+		}
+		has = false;
+		while (xdpc_map_get_next_key(m, has ? key : NULL, next) == 0) {
+			memcpy(key, next, mi.key_size);
+			has = true;
+			xkeys++;
+		}
+		CHECK(nkeys == xkeys, "%s: map %s: %u keys in the kernel, %u in "
+		      "xdp_compat", tc->prog, mi.name, nkeys, xkeys);
+		free(kv);
+		free(xv);
+	}
+}
+
+static void
+run_case(const struct tcase *tc)
+{
+	struct bpf_object *kobj = bpf_object__open_file(tc->file, NULL);
+	struct xdpc_obj *xobj;
+	struct xdpc_prog *xp;
+	char err[512];
+	int fd;
+
+	REQUIRE(kobj != NULL && !libbpf_get_error(kobj), "open %s", tc->file);
+	xobj = xdpc_obj_open(tc->file, err, sizeof(err));
+	REQUIRE(xobj != NULL, "xdp_compat: %s", err);
+	if (tc->global != NULL) {
+		struct bpf_map *ro = bpf_object__find_map_by_name(kobj, ".rodata");
+		size_t sz;
+		uint8_t *iv = ro ? (uint8_t *)(uintptr_t)
+			      bpf_map__initial_value(ro, &sz) : NULL;
+		struct btf *btf = bpf_object__btf(kobj);
+		(void)btf;
+		REQUIRE(iv != NULL, "kernel .rodata");
+		/* both globals used here are the first __u32 of .rodata */
+		memcpy(iv, &tc->gval, 4);
+		CHECK_EQ(xdpc_obj_set_global(xobj, tc->global, &tc->gval, 4, err,
+					     sizeof(err)), 0);
+	}
+	if (bpf_object__load(kobj) != 0) {
+		if (errno == EPERM)
+			SKIP("bpf() not permitted");
+		CHECK(0, "kernel rejected %s", tc->file);
+		return;
+	}
+	CHECK_EQ(xdpc_obj_load(xobj, err, sizeof(err)), 0);
+	fd = bpf_program__fd(bpf_object__find_program_by_name(kobj, tc->prog));
+	xp = xdpc_obj_prog(xobj, tc->prog);
+	REQUIRE(fd >= 0 && xp != NULL, "program %s", tc->prog);
+	for (unsigned int i = 0; i < ninputs; i++) {
+		static uint8_t kout[4096], xbuf[4096];
+		struct xdpc_buff b = {
+			.hard_start = xbuf, .frame_sz = sizeof(xbuf),
+			.ingress_ifindex = 1,
+		};
+		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = inputs[i].d,
+			    .data_size_in = inputs[i].len, .data_out = kout,
+			    .data_size_out = sizeof(kout), .repeat = 1);
+		char trace[256];
+		uint32_t xret, xlen;
+		int rc = bpf_prog_test_run_opts(fd, &o);
+
+		CHECK(rc == 0, "%s input %u: kernel test run: %s", tc->prog, i,
+		      strerror(errno));
+		/* the kernel's test run starts from a zeroed buffer */
+		memset(xbuf, 0, sizeof(xbuf));
+		b.data = xbuf + XDPC_HEADROOM;
+		b.data_meta = b.data;
+		b.data_end = b.data + inputs[i].len;
+		memcpy(b.data, inputs[i].d, inputs[i].len);
+		xret = xdpc_prog_run(xp, &b, trace, sizeof(trace));
+		xlen = (uint32_t)(b.data_end - b.data_meta);
+		CHECK(o.retval == xret, "%s input %u (%u B, selector %u): kernel "
+		      "%u, xdp_compat %u %s", tc->prog, i, inputs[i].len,
+		      inputs[i].d[20], o.retval, xret, trace);
+		CHECK(o.data_size_out == xlen, "%s input %u: output %u vs %u bytes",
+		      tc->prog, i, o.data_size_out, xlen);
+		if (o.data_size_out == xlen && memcmp(kout, b.data_meta, xlen)) {
+			uint32_t at = 0;
+
+			while (kout[at] == b.data_meta[at])
+				at++;
+			CHECK(0, "%s input %u (selector %u): output bytes differ "
+			      "from byte %u: kernel %02x, xdp_compat %02x", tc->prog,
+			      i, inputs[i].d[20], at, kout[at], b.data_meta[at]);
+		}
+	}
+	compare_maps(tc, kobj, xobj);
+	bpf_object__close(kobj);
+	xdpc_obj_close(xobj);
+}
+
+/* Malformed input gets a clear error naming the problem, never a crash. */
+static void
+test_bad_objects(void)
+{
+	char err[512], path[] = "/tmp/xdpc-bad-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f;
+	struct xdpc_obj *o;
+	uint8_t buf[65536];
+	size_t n;
+
+	close(fd);
+	o = xdpc_obj_open("/nonexistent.o", err, sizeof(err));
+	CHECK(o == NULL && strstr(err, "/nonexistent.o"), "missing file: %s", err);
+	f = fopen(path, "wb");
+	fputs("not an elf", f);
+	fclose(f);
+	o = xdpc_obj_open(path, err, sizeof(err));
+	CHECK(o == NULL && strstr(err, "not an ELF"), "garbage: %s", err);
+	/* every truncation of a real object */
+	f = fopen(MLX5X_BUILD_ROOT "/tests/xdp/corpus_maps.o", "rb");
+	REQUIRE(f != NULL, "corpus");
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	for (size_t cut = 0; cut < n; cut += 37) {
+		f = fopen(path, "wb");
+		fwrite(buf, 1, cut, f);
+		fclose(f);
+		o = xdpc_obj_open(path, err, sizeof(err));
+		if (o != NULL) {
+			xdpc_obj_close(o);
+			continue;
+		}
+		CHECK(strstr(err, path) != NULL, "truncated at %zu: %s", cut, err);
+	}
+	unlink(path);
+}
+
+int
+main(void)
+{
+	if (geteuid() != 0)
+		SKIP("not root: the kernel side needs bpf()");
+	libbpf_set_print(NULL);
+	make_inputs();
+	for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int before = t_failed;
+
+		run_case(&cases[i]);
+		printf("%s %s%s%s (%u inputs)\n", t_failed == before ? "ok  " : "FAIL",
+		       cases[i].prog, cases[i].global ? " with " : "",
+		       cases[i].global ? cases[i].global : "", ninputs);
+	}
+	RUN(test_bad_objects);
+	return test_report("test_xdpc_diff");
+}
