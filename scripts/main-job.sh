@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The README's first command: installs what is missing, builds, and runs
 # the main job: testpmd-xdp on an emulated mlx5x port (a generator on the
-# far end of the cable), printing rates every second for MLX5X_DURATION
-# seconds (default 10; 0 = until Ctrl-C). Extra arguments go to testpmd-xdp.
-# Loading XDP objects (--xdp) arrives with lib/xdp_compat; until then the
-# job runs the rxonly baseline.
+# far end of the cable) with the bundled XDP program xdp_action set to
+# DROP, printing per-action rates every second for MLX5X_DURATION seconds
+# (default 10; 0 = until Ctrl-C). Extra arguments go to testpmd-xdp.
+# XDP runs in generic mode (on mbufs, xdp_compat's interpreter) until
+# in-driver XDP lands.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${MLX5X_BUILD_DIR:-build}
@@ -17,4 +18,5 @@ exec "$BUILD/app/testpmd-xdp/testpmd-xdp" --no-pci --no-huge -m 1024 \
   --no-shconf --file-prefix=mlx5x-main -l "$lcores" \
   --log-level=lib.eal:warning \
   --vdev "net_mlx5x0,wire=gen,gen_flows=64,dev_cpu=0" -- \
-  --fwd rxonly --interval 1 --duration "${MLX5X_DURATION:-10}" "$@"
+  --xdp "$BUILD/app/testpmd-xdp/progs/xdp_action.o" --set action=1 \
+  --interval 1 --duration "${MLX5X_DURATION:-10}" "$@"

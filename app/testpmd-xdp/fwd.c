@@ -7,6 +7,11 @@
  * refuses is freed and counted as ERROR, so rx always equals the sum of
  * the actions.
  */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include <rte_ether.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
@@ -63,6 +68,12 @@ txp_fwd_lcore(void *arg)
 
 			if (n == 0)
 				continue;
+			if (c->obj != NULL) {
+				/* XDP ran in the RX callback; what is left was
+				 * passed to us, and we are the stack: consume */
+				rte_pktmbuf_free_bulk(b, n);
+				continue;
+			}
 			add(&s->rx, n);
 			if (c->fwd == TXP_FWD_RXONLY) {
 				rte_pktmbuf_free_bulk(b, n);
@@ -77,6 +88,85 @@ txp_fwd_lcore(void *arg)
 				rte_pktmbuf_free_bulk(b + sent, n - sent);
 				add(&s->act[TXP_ERROR], n - sent);
 			}
+		}
+	}
+	return 0;
+}
+
+void
+txp_stream_counts(const struct txp_conf *c, unsigned int i,
+		  uint64_t out[1 + TXP_NACT])
+{
+	const struct txp_stream *s = &c->streams[i];
+	struct xdpc_generic_stats st;
+
+	if (c->obj != NULL &&
+	    xdpc_generic_stats(s->port, s->queue, &st) == 0) {
+		/* failed sends are errors, not TX or REDIRECT */
+		out[0] = st.rx;
+		out[1 + TXP_DROP] = st.act[XDPC_DROP];
+		out[1 + TXP_PASS] = st.act[XDPC_PASS];
+		out[1 + TXP_TX] = st.act[XDPC_TX] - st.tx_errors;
+		out[1 + TXP_REDIRECT] = st.act[XDPC_REDIRECT] - st.redirect_errors;
+		out[1 + TXP_ABORTED] = st.act[XDPC_ABORTED];
+		out[1 + TXP_ERROR] = st.tx_errors + st.redirect_errors;
+		return;
+	}
+	out[0] = __atomic_load_n(&s->rx, __ATOMIC_RELAXED);
+	for (unsigned int k = 0; k < TXP_NACT; k++)
+		out[1 + k] = __atomic_load_n(&s->act[k], __ATOMIC_RELAXED);
+}
+
+int
+txp_xdp_setup(struct txp_conf *c)
+{
+	char err[512];
+	struct xdpc_prog *prog;
+
+	c->obj = xdpc_obj_open(c->xdp_obj, err, sizeof(err));
+	if (c->obj == NULL) {
+		fprintf(stderr, "testpmd-xdp: --xdp: %s\n", err);
+		return 1;
+	}
+	for (unsigned int i = 0; i < c->nsets; i++) {
+		const char *eq = strchr(c->sets[i], '=');
+		char name[128];
+		unsigned long long v;
+		int sz;
+
+		snprintf(name, sizeof(name), "%.*s", (int)(eq - c->sets[i]),
+			 c->sets[i]);
+		sz = xdpc_obj_global_size(c->obj, name);
+		v = strtoull(eq + 1, NULL, 0);
+		if (sz <= 0 || sz > 8 ||
+		    xdpc_obj_set_global(c->obj, name, &v, (size_t)sz, err,
+					sizeof(err)) != 0) {
+			fprintf(stderr, "testpmd-xdp: --set %s: %s\n", c->sets[i],
+				sz <= 0 ? "no such global in the object" :
+				sz > 8 ? "not an integer global" : err);
+			return 2;
+		}
+	}
+	if (xdpc_obj_load(c->obj, err, sizeof(err)) != 0) {
+		fprintf(stderr, "testpmd-xdp: --xdp: %s\n", err);
+		return 1;
+	}
+	prog = xdpc_obj_prog(c->obj, c->xdp_prog);
+	if (prog == NULL) {
+		fprintf(stderr, "testpmd-xdp: --xdp %s: no program %s\n",
+			c->xdp_obj, c->xdp_prog);
+		return 1;
+	}
+	c->xdp_prog = xdpc_prog_name(prog);
+	for (unsigned int i = 0; i < c->nb_streams; i++) {
+		int rc = xdpc_generic_attach(c->streams[i].port,
+					     c->streams[i].queue, prog);
+
+		if (rc != 0) {
+			fprintf(stderr, "testpmd-xdp: attaching to port %u queue "
+				"%u: %s\n", c->streams[i].port,
+				c->streams[i].queue, strerror(-rc));
+			return 1;
 		}
 	}
 	return 0;

@@ -54,6 +54,10 @@ usage(FILE *f)
 "  --burst N                 packets per rx burst, 1..512 (default 32)\n"
 "  --rxd N, --txd N          ring sizes (default: the port's preference)\n"
 "  --json FILE               write config, samples and summary as JSON\n"
+"  --xdp OBJECT[:PROG]       run an XDP program on every stream (generic mode)\n"
+"  --mode generic|auto       where XDP runs (native comes with in-driver XDP)\n"
+"  --set GLOBAL=VALUE        set a const volatile global before load\n"
+"  testpmd-xdp prog-run ...  run a program on one packet, like bpftool prog run\n"
 "  -h, --help\n");
 }
 
@@ -97,6 +101,9 @@ parse_args(int argc, char **argv, struct txp_conf *c)
 		{ "rxd", required_argument, NULL, 'r' },
 		{ "txd", required_argument, NULL, 't' },
 		{ "json", required_argument, NULL, 'j' },
+		{ "xdp", required_argument, NULL, 'x' },
+		{ "mode", required_argument, NULL, 'M' },
+		{ "set", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -165,6 +172,29 @@ parse_args(int argc, char **argv, struct txp_conf *c)
 		case 'j':
 			c->json = optarg;
 			break;
+		case 'x': {
+			char *colon = strrchr(optarg, ':');
+
+			c->xdp_obj = optarg;
+			if (colon != NULL && strchr(colon, '/') == NULL) {
+				*colon = '\0';
+				c->xdp_prog = colon + 1;
+			}
+			break;
+		}
+		case 'M':
+			if (!strcmp(optarg, "native"))
+				return die("--mode native: in-driver XDP has not "
+					   "landed yet; use --mode generic (or auto)");
+			if (strcmp(optarg, "generic") && strcmp(optarg, "auto"))
+				return die("--mode %s: expected native, generic or "
+					   "auto", optarg);
+			break;
+		case 'S':
+			if (c->nsets == 64 || strchr(optarg, '=') == NULL)
+				return die("--set %s: expected GLOBAL=VALUE", optarg);
+			c->sets[c->nsets++] = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -176,6 +206,8 @@ parse_args(int argc, char **argv, struct txp_conf *c)
 	}
 	if (optind < argc)
 		return die("unexpected argument %s", argv[optind]);
+	if (c->nsets != 0 && c->xdp_obj == NULL)
+		return die("--set needs --xdp");
 	return 0;
 }
 
@@ -291,9 +323,9 @@ main(int argc, char **argv)
 		}
 	}
 	/* One lcore per stream while lcores last, then round robin. */
-	printf("testpmd-xdp %s (%s): fwd %s, %u port(s) x %u queue(s)\n",
-	       MLX5X_VERSION, rte_version(), txp_fwd_name(c.fwd), c.nb_ports,
-	       c.queues);
+	printf("testpmd-xdp %s (%s): %s%s, %u port(s) x %u queue(s)\n",
+	       MLX5X_VERSION, rte_version(), c.xdp_obj ? "XDP generic" : "fwd ",
+	       c.xdp_obj ? "" : txp_fwd_name(c.fwd), c.nb_ports, c.queues);
 	for (i = 0; i < c.nb_ports; i++) {
 		for (uint16_t q = 0; q < c.queues; q++) {
 			struct txp_stream *s = &c.streams[c.nb_streams];
@@ -308,6 +340,13 @@ main(int argc, char **argv)
 			       rte_pmd_mlx5x_is_mlx5x(s->port) ? ", mlx5x" : "", q);
 			c.nb_streams++;
 		}
+	}
+	if (c.xdp_obj != NULL) {
+		rc = txp_xdp_setup(&c);
+		if (rc != 0)
+			goto out;
+		printf("  XDP program %s from %s, generic mode\n", c.xdp_prog,
+		       c.xdp_obj);
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -345,6 +384,7 @@ out:
 		rte_eth_dev_close(c.ports[i]);
 	}
 	rte_mempool_free(mp);
+	xdpc_obj_close(c.obj);
 	rte_eal_cleanup();
 	return rc;
 }

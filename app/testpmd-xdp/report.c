@@ -117,13 +117,9 @@ txp_report_sample(struct txp_report *r, double t)
 	if (s->pps == NULL)
 		return;
 	for (i = 0; i < c->nb_streams; i++) {
-		const struct txp_stream *st = &c->streams[i];
 		uint64_t now[1 + TXP_NACT];
 
-		now[0] = __atomic_load_n(&st->rx, __ATOMIC_RELAXED);
-		for (k = 0; k < TXP_NACT; k++)
-			now[1 + k] = __atomic_load_n(&st->act[k],
-						     __ATOMIC_RELAXED);
+		txp_stream_counts(c, i, now);
 		for (k = 0; k < w; k++) {
 			s->pps[i * w + k] = (now[k] - r->last[i][k]) / s->dt;
 			s->tot[k] += s->pps[i * w + k];
@@ -204,9 +200,14 @@ write_json(const struct txp_report *r, const uint64_t *totals)
 
 	if (f == NULL)
 		return -errno;
-	fprintf(f, "{\n  \"config\": {\"object\": null, \"program\": null, "
-		"\"mode\": \"fwd\", \"fwd\": \"%s\", \"ports\": [",
-		txp_fwd_name(c->fwd));
+	if (c->obj != NULL)
+		fprintf(f, "{\n  \"config\": {\"object\": \"%s\", \"program\": "
+			"\"%s\", \"mode\": \"generic\", \"ports\": [",
+			c->xdp_obj, c->xdp_prog);
+	else
+		fprintf(f, "{\n  \"config\": {\"object\": null, \"program\": "
+			"null, \"mode\": \"fwd\", \"fwd\": \"%s\", \"ports\": [",
+			txp_fwd_name(c->fwd));
 	for (i = 0; i < c->nb_ports; i++) {
 		char name[RTE_ETH_NAME_MAX_LEN] = "";
 
@@ -265,9 +266,11 @@ txp_report_finish(struct txp_report *r)
 	int rc = 0;
 
 	for (i = 0; i < c->nb_streams; i++) {
-		totals[0] += c->streams[i].rx;
-		for (k = 0; k < TXP_NACT; k++)
-			totals[1 + k] += c->streams[i].act[k];
+		uint64_t now[1 + TXP_NACT];
+
+		txp_stream_counts(c, i, now);
+		for (k = 0; k < 1 + TXP_NACT; k++)
+			totals[k] += now[k];
 	}
 	printf("\n==== summary over %u samples (pps: min / median / max) ====\n",
 	       r->n);

@@ -13,6 +13,8 @@
 
 #include <rte_ethdev.h>
 
+#include "xdpc.h"
+
 #define TXP_MAX_STREAMS 64
 #define TXP_MAX_SAMPLES 100000
 
@@ -45,6 +47,12 @@ struct txp_conf {
 	double duration;        /* seconds; 0 = until Ctrl-C */
 	double interval;
 	const char *json;
+	/* XDP (generic mode) */
+	const char *xdp_obj;
+	const char *xdp_prog;
+	const char *sets[64];
+	unsigned int nsets;
+	struct xdpc_obj *obj;
 	struct txp_stream streams[TXP_MAX_STREAMS];
 	unsigned int nb_streams;
 	unsigned int lcores[RTE_MAX_LCORE];
@@ -56,6 +64,11 @@ extern volatile int txp_quit;
 /* fwd.c */
 const char *txp_fwd_name(enum txp_fwd f);
 int txp_fwd_lcore(void *conf);
+/* Stream @i's counters: rx then each action (enum txp_act order). */
+void txp_stream_counts(const struct txp_conf *c, unsigned int i,
+		       uint64_t out[1 + TXP_NACT]);
+/* Load the XDP object and attach it to every stream. 0 or exit code. */
+int txp_xdp_setup(struct txp_conf *c);
 
 /* prog_run.c: testpmd-xdp prog-run (argv[0] is "prog-run") */
 int txp_prog_run(int argc, char **argv);

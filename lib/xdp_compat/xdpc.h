@@ -43,6 +43,7 @@ struct xdpc_buff {
 	uint32_t ingress_ifindex;
 	uint32_t rx_queue_index;
 	uint32_t egress_ifindex;
+	uint32_t cpu;              /**< Per-CPU map slot (the lcore id). */
 	/* set by a run */
 	uint32_t redirect_ifindex; /**< For XDPC_REDIRECT. */
 };
@@ -106,6 +107,28 @@ int xdpc_map_update(struct xdpc_map *map, const void *key, const void *value,
 int xdpc_map_delete(struct xdpc_map *map, const void *key);
 int xdpc_map_get_next_key(struct xdpc_map *map, const void *key,
 			  void *next_key);
+
+/*
+ * Generic XDP on any DPDK port: the program runs on every received burst
+ * of (port, queue), on mbufs after the PMD built them, through an ethdev
+ * RX callback. DROP and ABORTED free the mbuf; TX sends it back out of
+ * the same port and queue in bulk; REDIRECT sends it to the port whose
+ * ifindex (port id + 1) the program named, queued and flushed at the end
+ * of the burst as xdp_do_flush does; PASS returns it to the application.
+ * Needs DPDK built with RX/TX callbacks (Debian's is).
+ */
+struct xdpc_generic_stats {
+	uint64_t rx;
+	uint64_t act[5];          /**< By enum xdpc_action. */
+	uint64_t tx_errors;       /**< XDP_TX frames the port did not take. */
+	uint64_t redirect_errors; /**< Redirected frames the target refused. */
+	uint64_t too_big;         /**< Multi-segment frames without xdp.frags. */
+};
+
+int xdpc_generic_attach(uint16_t port, uint16_t queue, struct xdpc_prog *prog);
+int xdpc_generic_detach(uint16_t port, uint16_t queue);
+int xdpc_generic_stats(uint16_t port, uint16_t queue,
+		       struct xdpc_generic_stats *st);
 
 #ifdef __cplusplus
 }

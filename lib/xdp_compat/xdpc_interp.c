@@ -113,7 +113,7 @@ xdpc_prog_run(struct xdpc_prog *prog, struct xdpc_buff *buf, char *trace,
 	}
 	if (trace != NULL && tracelen != 0)
 		trace[0] = '\0';
-	r.cpu = 0;
+	r.cpu = buf->cpu;
 	reg[1] = (uintptr_t)r.ctx;
 	/* frame 0 at the top; each call moves down one frame */
 	reg[10] = (uintptr_t)stack_hi;

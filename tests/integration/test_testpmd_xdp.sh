@@ -41,4 +41,45 @@ check "unknown option refused" '[ $rc = 2 ] && grep -q "unknown or incomplete op
 "$APP" $EAL -- --fwd io >"$out" 2>&1
 rc=$?
 check "no port: clear message" '[ $rc = 2 ] && grep -q "no ports: give EAL --vdev" "$out"'
+# XDP in generic mode: the bundled action selector, exact counts.
+PROGS=$(dirname "$APP")/progs
+for act in 1:drop 2:pass 3:tx; do
+  n=${act%%:*}; name=${act##*:}
+  "$APP" $EAL --vdev "net_mlx5x0,wire=gen,gen_count=50000,dev_mode=inline" \
+    -- --xdp "$PROGS/xdp_action.o" --set action=$n --duration 2 \
+    --interval 0.5 --json "$json" >"$out" 2>&1
+  rc=$?
+  check "xdp action=$n: exit 0" '[ $rc = 0 ]'
+  check "xdp action=$n: every frame counted as $name" "python3 - '$json' $name <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); t = d['summary']['totals']; e = d['summary']['errors']
+ok = t['rx'] == 50000 and t[sys.argv[2]] + (e if sys.argv[2] == 'tx' else 0) == 50000
+ok = ok and d['config']['program'] == 'xdp_action' and d['config']['mode'] == 'generic'
+sys.exit(0 if ok else 1)
+PY"
+done
+"$APP" $EAL --vdev net_mlx5x0,wire=gen -- --xdp /nonexistent.o >"$out" 2>&1
+rc=$?
+check "missing object refused" '[ $rc = 1 ] && grep -q "/nonexistent.o" "$out"'
+"$APP" $EAL --vdev net_mlx5x0,wire=gen -- --xdp "$PROGS/xdp_action.o" --set nosuch=1 >"$out" 2>&1
+rc=$?
+check "unknown global refused" '[ $rc = 2 ] && grep -q "set nosuch=1: no such global" "$out"'
+"$APP" $EAL --vdev net_mlx5x0,wire=gen -- --xdp "$PROGS/xdp_action.o:nosuch" >"$out" 2>&1
+rc=$?
+check "unknown program refused" '[ $rc = 1 ] && grep -q "no program nosuch" "$out"'
+
+# prog-run: no EAL, one packet
+pkt=$(mktemp)
+printf '\x02\x00\x00\x00\x00\x01\x02\x00\x00\x00\x00\x02\x08\x00' >"$pkt"
+head -c 50 /dev/zero >>"$pkt"
+"$APP" prog-run "$PROGS/xdp_macswap.o" --data-in "$pkt" --data-out "$json" --repeat 100 >"$out" 2>&1
+rc=$?
+check "prog-run: XDP_TX and swapped MACs" '[ $rc = 0 ] && grep -q "^retval: 3 (XDP_TX)" "$out" && grep -q "^size: 64" "$out" && grep -q "^duration: [0-9]* ns" "$out" && [ "$(head -c 6 "$json" | od -An -tx1 | tr -d " ")" = 020000000002 ]'
+"$APP" prog-run "$PROGS/xdp_action.o" --set action=1 --data-in "$pkt" --map-dump >"$out" 2>&1
+rc=$?
+check "prog-run: --set and --map-dump" '[ $rc = 0 ] && grep -q "^retval: 1 (XDP_DROP)" "$out" && grep -q "\"name\": \"stats\"" "$out"'
+"$APP" prog-run "$pkt" --data-in "$pkt" >"$out" 2>&1
+rc=$?
+check "prog-run: not an ELF object" '[ $rc = 1 ] && grep -q "not an ELF object" "$out"'
+rm -f "$pkt"
 exit $fail

@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Generic XDP for any DPDK port: an ethdev RX callback runs the program
+ * over each burst of mbufs and acts on the verdicts (see xdpc.h). One
+ * attachment per (port, queue); its counters are written only by the
+ * lcore polling that queue.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+
+#include "xdpc_internal.h"
+
+#define MAX_Q 16
+
+struct attach {
+	struct xdpc_prog *prog;
+	const struct rte_eth_rxtx_callback *cb;
+	uint16_t port, queue;
+	bool frags;               /* xdp.frags program */
+	struct xdpc_generic_stats st;
+	uint16_t txq[RTE_MAX_ETHPORTS]; /* redirect targets' TX queues, 0 = ? */
+};
+
+/* TX queue count of a redirect target, asked once. */
+static uint16_t
+target_txqs(struct attach *a, uint16_t p)
+{
+	if (a->txq[p] == 0) {
+		struct rte_eth_dev_info di;
+
+		a->txq[p] = rte_eth_dev_info_get(p, &di) == 0 && di.nb_tx_queues ?
+			    di.nb_tx_queues : 1;
+	}
+	return a->txq[p];
+}
+
+static struct attach *slots[RTE_MAX_ETHPORTS][MAX_Q];
+
+static inline void
+add(uint64_t *c, uint64_t v)
+{
+	__atomic_store_n(c, *c + v, __ATOMIC_RELAXED);
+}
+
+static uint16_t
+rx_cb(uint16_t port, uint16_t queue, struct rte_mbuf **pkts, uint16_t n,
+      uint16_t max, void *arg)
+{
+	struct attach *a = arg;
+	struct rte_mbuf *tx[512], *redir[512];
+	uint16_t redir_port[512];
+	uint16_t keep = 0, ntx = 0, nredir = 0, i;
+	unsigned int cpu = rte_lcore_id();
+	uint64_t cnt[5] = {0};
+
+	(void)max;
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct xdpc_buff b;
+		uint32_t act;
+
+		if (m->nb_segs > 1 && !a->frags) {
+			/* a program not written for fragments cannot see
+			 * the whole frame: the kernel drops these too */
+			add(&a->st.too_big, 1);
+			cnt[XDPC_DROP]++;
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		b.hard_start = m->buf_addr;
+		b.data = rte_pktmbuf_mtod(m, uint8_t *);
+		b.data_meta = b.data;
+		b.data_end = b.data + m->data_len;
+		b.frame_sz = m->buf_len;
+		b.ingress_ifindex = (uint32_t)port + 1;
+		b.rx_queue_index = queue;
+		b.egress_ifindex = 0;
+		b.cpu = cpu;
+		act = xdpc_prog_run(a->prog, &b, NULL, 0);
+		/* the program may have moved the frame within the buffer */
+		m->data_off = (uint16_t)(b.data - (uint8_t *)m->buf_addr);
+		m->pkt_len = m->pkt_len - m->data_len +
+			     (uint32_t)(b.data_end - b.data);
+		m->data_len = (uint16_t)(b.data_end - b.data);
+		cnt[act]++;
+		switch (act) {
+		case XDPC_PASS:
+			pkts[keep++] = m;
+			break;
+		case XDPC_TX:
+			tx[ntx++] = m;
+			break;
+		case XDPC_REDIRECT:
+			if (b.redirect_ifindex == 0 ||
+			    !rte_eth_dev_is_valid_port((uint16_t)(b.redirect_ifindex - 1))) {
+				cnt[XDPC_REDIRECT]--;
+				cnt[XDPC_ABORTED]++;
+				rte_pktmbuf_free(m);
+				break;
+			}
+			redir_port[nredir] = (uint16_t)(b.redirect_ifindex - 1);
+			redir[nredir++] = m;
+			break;
+		default: /* DROP, ABORTED */
+			rte_pktmbuf_free(m);
+			break;
+		}
+	}
+	if (ntx != 0) {
+		uint16_t s = rte_eth_tx_burst(port, queue, tx, ntx);
+
+		if (s < ntx) {
+			add(&a->st.tx_errors, ntx - s);
+			rte_pktmbuf_free_bulk(tx + s, ntx - s);
+		}
+	}
+	/* the flush: one burst per target port, in arrival order */
+	for (i = 0; i < nredir;) {
+		uint16_t p = redir_port[i], k = 0, j, s;
+		struct rte_mbuf *batch[512];
+
+		for (j = i; j < nredir; j++)
+			if (redir[j] != NULL && redir_port[j] == p) {
+				batch[k++] = redir[j];
+				redir[j] = NULL;
+			}
+		s = rte_eth_tx_burst(p, queue % target_txqs(a, p), batch, k);
+		if (s < k) {
+			add(&a->st.redirect_errors, k - s);
+			rte_pktmbuf_free_bulk(batch + s, k - s);
+		}
+		while (i < nredir && redir[i] == NULL)
+			i++;
+	}
+	add(&a->st.rx, n);
+	for (i = 0; i < 5; i++)
+		if (cnt[i])
+			add(&a->st.act[i], cnt[i]);
+	return keep;
+}
+
+int
+xdpc_generic_attach(uint16_t port, uint16_t queue, struct xdpc_prog *prog)
+{
+	struct attach *a;
+
+	if (!rte_eth_dev_is_valid_port(port) || queue >= MAX_Q || prog == NULL)
+		return -EINVAL;
+	if (slots[port][queue] != NULL)
+		return -EBUSY;
+	a = calloc(1, sizeof(*a));
+	if (a == NULL)
+		return -ENOMEM;
+	a->prog = prog;
+	a->port = port;
+	a->queue = queue;
+	a->frags = strstr(prog->sec, ".frags") != NULL;
+	a->cb = rte_eth_add_rx_callback(port, queue, rx_cb, a);
+	if (a->cb == NULL) {
+		int err = rte_errno ? rte_errno : ENOTSUP;
+
+		free(a);
+		return -err;
+	}
+	slots[port][queue] = a;
+	return 0;
+}
+
+int
+xdpc_generic_detach(uint16_t port, uint16_t queue)
+{
+	struct attach *a;
+
+	if (port >= RTE_MAX_ETHPORTS || queue >= MAX_Q ||
+	    (a = slots[port][queue]) == NULL)
+		return -ENOENT;
+	/* The callback may still be running on the polling lcore: DPDK's
+	 * rule is that the application quiesces it before freeing. */
+	rte_eth_remove_rx_callback(port, queue, a->cb);
+	slots[port][queue] = NULL;
+	return 0;
+}
+
+int
+xdpc_generic_stats(uint16_t port, uint16_t queue, struct xdpc_generic_stats *st)
+{
+	struct attach *a;
+
+	if (port >= RTE_MAX_ETHPORTS || queue >= MAX_Q ||
+	    (a = slots[port][queue]) == NULL)
+		return -ENOENT;
+	st->rx = __atomic_load_n(&a->st.rx, __ATOMIC_RELAXED);
+	for (int i = 0; i < 5; i++)
+		st->act[i] = __atomic_load_n(&a->st.act[i], __ATOMIC_RELAXED);
+	st->tx_errors = __atomic_load_n(&a->st.tx_errors, __ATOMIC_RELAXED);
+	st->redirect_errors = __atomic_load_n(&a->st.redirect_errors,
+					      __ATOMIC_RELAXED);
+	st->too_big = __atomic_load_n(&a->st.too_big, __ATOMIC_RELAXED);
+	return 0;
+}
