@@ -132,12 +132,18 @@ btf_maps(struct xdpc_obj *obj, char *err, size_t errlen)
 		snprintf(m->name, sizeof(m->name), "%s",
 			 btf__name_by_offset(btf, var->name_off));
 		m->sec_idx = -1;
+		m->values_off = -1;
 		mb = btf_members(def);
 		for (k = 0; k < btf_vlen(def); k++, mb++) {
 			const char *mn = btf__name_by_offset(btf, mb->name_off);
 			const struct btf_type *t = btf__type_by_id(btf, mb->type);
 			uint32_t val = 0;
 
+			if (!strcmp(mn, "values")) {
+				/* __array(values, ...): static initialisers */
+				m->values_off = (int)(btf_member_bit_offset(def, k) / 8);
+				continue;
+			}
 			if (!btf_is_ptr(t))
 				continue;
 			t = btf__type_by_id(btf, t->type);
@@ -200,7 +206,61 @@ legacy_maps(struct xdpc_obj *obj, struct elf_state *st, char *err,
 		m->max_entries = d[3];
 		m->flags = d[4];
 		m->sec_idx = -1;
+		m->values_off = -1;
 		obj->nr_maps++;
+	}
+	return 0;
+}
+
+static int map_at(struct xdpc_obj *obj, struct elf_state *st,
+		  const GElf_Sym *sym);
+
+/* libbpf's static PROG_ARRAY initialisers, `.values = { [k] = &prog }`:
+ * relocations in .rel.maps point slots of a map's `values` array at
+ * programs. Slots hold program index + 1. */
+static int
+init_prog_arrays(struct xdpc_obj *obj, struct elf_state *st, char *err,
+		 size_t errlen)
+{
+	Elf_Data *rel = st->maps_shndx > 0 ? st->sec[st->maps_shndx].rel : NULL;
+	size_t nsym = st->symtab->d_size / sizeof(Elf64_Sym);
+
+	if (rel == NULL)
+		return 0;
+	for (size_t r = 0; r < rel->d_size / sizeof(Elf64_Rel); r++) {
+		GElf_Rel rl;
+		GElf_Sym target, ms;
+		struct xdpc_map *m = NULL;
+		struct xdpc_prog *p;
+		uint32_t slot, v;
+
+		gelf_getrel(rel, (int)r, &rl);
+		gelf_getsym(st->symtab, (int)GELF_R_SYM(rl.r_info), &target);
+		/* which map's struct holds this offset */
+		for (size_t k = 0; k < nsym && m == NULL; k++) {
+			gelf_getsym(st->symtab, (int)k, &ms);
+			if (ms.st_shndx == (unsigned)st->maps_shndx &&
+			    GELF_ST_TYPE(ms.st_info) == STT_OBJECT &&
+			    rl.r_offset >= ms.st_value &&
+			    rl.r_offset < ms.st_value + ms.st_size) {
+				int mi = map_at(obj, st, &ms);
+
+				m = mi >= 0 ? &obj->maps[mi] : NULL;
+			}
+		}
+		p = xdpc_obj_prog(obj, symname(st, &target));
+		if (m == NULL || m->type != BPF_MAP_TYPE_PROG_ARRAY ||
+		    m->values_off < 0 || p == NULL)
+			return fail(err, errlen, "%s: section .maps: initialiser "
+				    "for %s is not a program in a PROG_ARRAY",
+				    obj->path, symname(st, &target));
+		slot = (uint32_t)((rl.r_offset - ms.st_value -
+				   (uint32_t)m->values_off) / 8);
+		if (slot >= m->max_entries)
+			return fail(err, errlen, "%s: map %s: initialiser slot %u "
+				    "beyond max_entries", obj->path, m->name, slot);
+		v = (uint32_t)(p - obj->progs) + 1;
+		memcpy(m->data + (size_t)slot * m->vsz8, &v, 4);
 	}
 	return 0;
 }
@@ -529,6 +589,9 @@ xdpc_obj_open(const char *path, char *err, size_t errlen)
 			  "friends)", path);
 		goto out;
 	}
+	rc = init_prog_arrays(obj, st, err, errlen);
+	if (rc != 0)
+		goto out;
 	obj->elf_state = st;
 	return obj;
 out:

@@ -300,7 +300,37 @@ h_store_bytes(struct xdpc_run *r, uint64_t ctx, uint64_t off, uint64_t from,
 	return 0;
 }
 
+/* struct bpf_spin_lock lives in a map value: a 32-bit word. */
+static uint64_t
+h_spin_lock(struct xdpc_run *r, uint64_t lock, uint64_t a2, uint64_t a3,
+	    uint64_t a4, uint64_t a5)
+{
+	uint32_t *l = (uint32_t *)(uintptr_t)lock;
+
+	(void)a2; (void)a3; (void)a4; (void)a5;
+	if (lock % 4 || !wr(r, lock, 4, "bpf_spin_lock"))
+		return 0;
+	while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(l, __ATOMIC_RELAXED))
+			__builtin_ia32_pause();
+	return 0;
+}
+
+static uint64_t
+h_spin_unlock(struct xdpc_run *r, uint64_t lock, uint64_t a2, uint64_t a3,
+	      uint64_t a4, uint64_t a5)
+{
+	(void)a2; (void)a3; (void)a4; (void)a5;
+	if (lock % 4 || !wr(r, lock, 4, "bpf_spin_unlock"))
+		return 0;
+	__atomic_store_n((uint32_t *)(uintptr_t)lock, 0, __ATOMIC_RELEASE);
+	return 0;
+}
+
 static const struct xdpc_helper helpers[] = {
+	[BPF_FUNC_tail_call] = { "bpf_tail_call", NULL }, /* the interpreter's */
+	[BPF_FUNC_spin_lock] = { "bpf_spin_lock", h_spin_lock },
+	[BPF_FUNC_spin_unlock] = { "bpf_spin_unlock", h_spin_unlock },
 	[BPF_FUNC_map_lookup_elem] = { "bpf_map_lookup_elem", h_map_lookup },
 	[BPF_FUNC_map_update_elem] = { "bpf_map_update_elem", h_map_update },
 	[BPF_FUNC_map_delete_elem] = { "bpf_map_delete_elem", h_map_delete },
@@ -324,7 +354,8 @@ static const struct xdpc_helper helpers[] = {
 const struct xdpc_helper *
 xdpc_helper(uint32_t id)
 {
-	if (id >= sizeof(helpers) / sizeof(helpers[0]) || helpers[id].fn == NULL)
+	if (id >= sizeof(helpers) / sizeof(helpers[0]) ||
+	    (helpers[id].fn == NULL && id != BPF_FUNC_tail_call))
 		return NULL;
 	return &helpers[id];
 }

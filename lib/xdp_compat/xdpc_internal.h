@@ -14,6 +14,7 @@
 
 #define XDPC_STACK 512u
 #define XDPC_MAX_CALL_DEPTH 8u
+#define XDPC_MAX_TAIL_CALLS 33u /* the kernel's MAX_TAIL_CALL_CNT */
 #define XDPC_MAX_MAPS 64u
 #define XDPC_MAX_PROGS 64u
 #define XDPC_NCPU 128u        /* per-CPU value copies (RTE_MAX_LCORE) */
@@ -40,6 +41,7 @@ struct xdpc_map {
 	pthread_mutex_t lock;   /* application updates vs each other */
 	/* global data sections are single-element array maps */
 	int sec_idx;
+	int values_off;         /* BTF `values` member offset, -1 if none */
 };
 
 struct xdpc_prog {

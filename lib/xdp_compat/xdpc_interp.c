@@ -104,7 +104,7 @@ xdpc_prog_run(struct xdpc_prog *prog, struct xdpc_buff *buf, char *trace,
 			      .tracelen = tracelen };
 	const struct bpf_insn *insns = prog->insns;
 	uint64_t reg[11] = {0};
-	uint32_t pc = 0, depth = 0, budget = XDPC_BUDGET;
+	uint32_t pc = 0, depth = 0, budget = XDPC_BUDGET, tail_calls = 0;
 	uint8_t *stack_lo = stack, *stack_hi = stack + sizeof(stack);
 
 	if (!prog->obj->loaded) {
@@ -134,6 +134,7 @@ xdpc_prog_run(struct xdpc_prog *prog, struct xdpc_buff *buf, char *trace,
 				   pc);
 			return XDPC_ABORTED;
 		}
+		prog = r.prog; /* a tail call may have switched programs */
 		in = &insns[pc];
 		if (in->dst_reg > 10 || in->src_reg > 10) {
 			xdpc_fault(&r, "program %s: instruction %u: bad register",
@@ -407,6 +408,40 @@ bad_atomic:
 					depth++;
 					reg[10] -= XDPC_STACK;
 					pc += in->imm;
+					continue;
+				} else if (in->imm == BPF_FUNC_tail_call) {
+					/* r1 ctx, r2 map, r3 index. A miss falls
+					 * through, as in the kernel. */
+					struct xdpc_obj *obj = prog->obj;
+					struct xdpc_map *m = NULL;
+					uint32_t idx = (uint32_t)reg[3], v = 0;
+
+					for (uint32_t k = 0; k < obj->nr_maps; k++)
+						if ((uintptr_t)&obj->maps[k] == reg[2])
+							m = &obj->maps[k];
+					if (m == NULL || m->type != BPF_MAP_TYPE_PROG_ARRAY) {
+						xdpc_fault(&r, "program %s: instruction %u: "
+							   "bpf_tail_call on a map that is "
+							   "not a PROG_ARRAY", prog->name,
+							   pc - 1);
+						return XDPC_ABORTED;
+					}
+					if (depth != 0) {
+						xdpc_fault(&r, "program %s: instruction %u: "
+							   "tail call from a subprogram",
+							   prog->name, pc - 1);
+						return XDPC_ABORTED;
+					}
+					if (idx < m->max_entries)
+						memcpy(&v, m->data + (size_t)idx * m->vsz8, 4);
+					if (v == 0 || v > obj->nr_progs ||
+					    tail_calls >= XDPC_MAX_TAIL_CALLS)
+						continue;
+					tail_calls++;
+					r.prog = &obj->progs[v - 1];
+					insns = r.prog->insns;
+					prog = r.prog;
+					pc = 0;
 					continue;
 				} else {
 					const struct xdpc_helper *h =

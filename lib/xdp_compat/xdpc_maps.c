@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * xdp_compat maps: storage and the kernel's semantics for ARRAY,
- * PERCPU_ARRAY, HASH and PERCPU_HASH (update flags BPF_ANY, BPF_NOEXIST,
- * BPF_EXIST; -ENOENT, -EEXIST, -E2BIG, -EINVAL as bpf(2) returns them),
- * for programs and for the application. Global data sections are
- * one-element arrays.
+ * PERCPU_ARRAY, PROG_ARRAY, HASH, PERCPU_HASH, LRU_HASH, LRU_PERCPU_HASH
+ * and LPM_TRIE (update flags BPF_ANY, BPF_NOEXIST, BPF_EXIST; -ENOENT,
+ * -EEXIST, -E2BIG, -EINVAL as bpf(2) returns them), for programs and for
+ * the application. Global data sections are one-element arrays. LRU maps
+ * evict the least recently used element when full; LPM_TRIE looks up the
+ * longest matching prefix (a linear scan: the reference, not the fast
+ * path).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,6 +17,8 @@
 
 /* Chained hash over a fixed pool of max_entries elements. */
 struct xdpc_hash {
+	uint32_t *lru_prev, *lru_next; /* LRU: index + 1; head most recent */
+	uint32_t lru_head, lru_tail;
 	uint32_t nbuckets;
 	uint32_t *bucket;       /* element index + 1, 0 = empty */
 	uint32_t *next;         /* per element: next index + 1 */
@@ -27,13 +32,44 @@ struct xdpc_hash {
 static bool
 is_percpu(uint32_t t)
 {
-	return t == BPF_MAP_TYPE_PERCPU_ARRAY || t == BPF_MAP_TYPE_PERCPU_HASH;
+	return t == BPF_MAP_TYPE_PERCPU_ARRAY || t == BPF_MAP_TYPE_PERCPU_HASH ||
+	       t == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+}
+
+static bool
+is_lru(uint32_t t)
+{
+	return t == BPF_MAP_TYPE_LRU_HASH || t == BPF_MAP_TYPE_LRU_PERCPU_HASH;
 }
 
 static bool
 is_hash(uint32_t t)
 {
-	return t == BPF_MAP_TYPE_HASH || t == BPF_MAP_TYPE_PERCPU_HASH;
+	return t == BPF_MAP_TYPE_HASH || t == BPF_MAP_TYPE_PERCPU_HASH ||
+	       is_lru(t) || t == BPF_MAP_TYPE_LPM_TRIE;
+}
+
+/* LRU list maintenance (caller holds the map lock). */
+static void
+lru_unlink(struct xdpc_hash *h, uint32_t e)
+{
+	uint32_t p = h->lru_prev[e - 1], n = h->lru_next[e - 1];
+
+	if (p) h->lru_next[p - 1] = n; else h->lru_head = n;
+	if (n) h->lru_prev[n - 1] = p; else h->lru_tail = p;
+	h->lru_prev[e - 1] = h->lru_next[e - 1] = 0;
+}
+
+static void
+lru_push(struct xdpc_hash *h, uint32_t e)
+{
+	h->lru_prev[e - 1] = 0;
+	h->lru_next[e - 1] = h->lru_head;
+	if (h->lru_head)
+		h->lru_prev[h->lru_head - 1] = e;
+	h->lru_head = e;
+	if (!h->lru_tail)
+		h->lru_tail = e;
 }
 
 static uint32_t
@@ -56,11 +92,14 @@ khash(const void *k, uint32_t len)
 int
 xdpc_map_create(struct xdpc_map *m, char *err, size_t errlen)
 {
+	if (m->type == BPF_MAP_TYPE_PROG_ARRAY)
+		m->value_size = 4; /* program index + 1, 0 = empty */
 	m->vsz8 = (m->value_size + 7) & ~7u;
 	pthread_mutex_init(&m->lock, NULL);
 	switch (m->type) {
 	case BPF_MAP_TYPE_ARRAY:
 	case BPF_MAP_TYPE_PERCPU_ARRAY:
+	case BPF_MAP_TYPE_PROG_ARRAY:
 		if (m->key_size != 4 || m->value_size == 0 || m->max_entries == 0) {
 			snprintf(err, errlen, "map %s: an array needs key_size 4, "
 				 "a value and max_entries > 0 (key %u value %u "
@@ -75,10 +114,21 @@ xdpc_map_create(struct xdpc_map *m, char *err, size_t errlen)
 		memset(m->data, 0, m->data_len);
 		return 0;
 	case BPF_MAP_TYPE_HASH:
-	case BPF_MAP_TYPE_PERCPU_HASH: {
+	case BPF_MAP_TYPE_PERCPU_HASH:
+	case BPF_MAP_TYPE_LRU_HASH:
+	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+	case BPF_MAP_TYPE_LPM_TRIE: {
 		struct xdpc_hash *h;
 		uint32_t kb;
 
+		if (m->type == BPF_MAP_TYPE_LPM_TRIE &&
+		    (m->key_size < 5 || m->key_size > 4 + 256 ||
+		     !(m->flags & BPF_F_NO_PREALLOC))) {
+			snprintf(err, errlen, "map %s: LPM_TRIE needs a key of "
+				 "struct bpf_lpm_trie_key (4 + 1..256 bytes) and "
+				 "BPF_F_NO_PREALLOC, as the kernel does", m->name);
+			return -EINVAL;
+		}
 		if (m->key_size == 0 || m->value_size == 0 || m->max_entries == 0) {
 			snprintf(err, errlen, "map %s: a hash needs key, value and "
 				 "max_entries > 0", m->name);
@@ -92,12 +142,16 @@ xdpc_map_create(struct xdpc_map *m, char *err, size_t errlen)
 		for (h->nbuckets = 1; h->nbuckets < m->max_entries; h->nbuckets <<= 1)
 			;
 		h->bucket = calloc(h->nbuckets, sizeof(uint32_t));
+		h->lru_prev = calloc(m->max_entries, sizeof(uint32_t));
+		h->lru_next = calloc(m->max_entries, sizeof(uint32_t));
 		h->next = calloc(m->max_entries, sizeof(uint32_t));
 		h->used = calloc(m->max_entries, 1);
 		h->elems = aligned_alloc(64, ((size_t)m->max_entries *
 					      h->elem_size + 63) & ~(size_t)63);
 		if (h->bucket == NULL || h->next == NULL || h->used == NULL ||
-		    h->elems == NULL) {
+		    h->elems == NULL || h->lru_prev == NULL || h->lru_next == NULL) {
+			free(h->lru_prev);
+			free(h->lru_next);
 			free(h->bucket);
 			free(h->next);
 			free(h->used);
@@ -124,6 +178,8 @@ void
 xdpc_map_free(struct xdpc_map *m)
 {
 	if (m->hash != NULL) {
+		free(m->hash->lru_prev);
+		free(m->hash->lru_next);
 		free(m->hash->bucket);
 		free(m->hash->next);
 		free(m->hash->used);
@@ -166,6 +222,39 @@ hfind(const struct xdpc_map *m, const void *key, uint32_t **link)
 	return *l;
 }
 
+/* Longest prefix match: key = { u32 prefixlen; u8 data[] } (network
+ * order data). Index + 1 of the best element, 0 if none. */
+static uint32_t
+lpm_find(const struct xdpc_map *m, const uint8_t *key)
+{
+	uint32_t want, best = 0, best_len = 0, i, dlen = m->key_size - 4;
+
+	memcpy(&want, key, 4);
+	if (want > dlen * 8)
+		want = dlen * 8;
+	for (i = 0; i < m->max_entries; i++) {
+		const uint8_t *k = helem(m, i);
+		uint32_t plen, b, full;
+
+		if (!m->hash->used[i])
+			continue;
+		memcpy(&plen, k, 4);
+		if (plen > want || (best && plen < best_len))
+			continue;
+		full = plen / 8;
+		if (memcmp(k + 4, key + 4, full) != 0)
+			continue;
+		b = plen % 8;
+		if (b && ((k[4 + full] ^ key[4 + full]) & (0xff00 >> b) & 0xff))
+			continue;
+		if (!best || plen >= best_len) {
+			best = i + 1;
+			best_len = plen;
+		}
+	}
+	return best;
+}
+
 void *
 xdpc_map_lookup_elem(struct xdpc_map *m, const void *key, unsigned int cpu)
 {
@@ -181,13 +270,37 @@ xdpc_map_lookup_elem(struct xdpc_map *m, const void *key, unsigned int cpu)
 		uint32_t e;
 
 		pthread_mutex_lock(&m->lock);
-		e = hfind(m, key, NULL);
+		e = m->type == BPF_MAP_TYPE_LPM_TRIE ? lpm_find(m, key) :
+		    hfind(m, key, NULL);
+		if (e != 0 && is_lru(m->type)) {
+			lru_unlink(m->hash, e);
+			lru_push(m->hash, e);
+		}
 		pthread_mutex_unlock(&m->lock);
 		if (e == 0)
 			return NULL;
 		v = hval(m, e - 1);
 	}
 	return is_percpu(m->type) ? v + (size_t)(cpu % XDPC_NCPU) * m->vsz8 : v;
+}
+
+/* LPM keys that differ only past the prefix are the same entry. */
+static const void *
+lpm_canon(const struct xdpc_map *m, const void *key, uint8_t *buf)
+{
+	uint32_t plen, full, b;
+
+	if (m->type != BPF_MAP_TYPE_LPM_TRIE)
+		return key;
+	memcpy(buf, key, m->key_size);
+	memcpy(&plen, buf, 4);
+	full = plen / 8;
+	b = plen % 8;
+	if (4 + full < m->key_size) {
+		buf[4 + full] &= (uint8_t)(0xff00 >> b);
+		memset(buf + 4 + full + 1, 0, m->key_size - 4 - full - 1);
+	}
+	return buf;
 }
 
 /* Update one element: for per-CPU maps from a program (@cpu set) only
@@ -197,11 +310,12 @@ static long
 update(struct xdpc_map *m, const void *key, const void *value, uint64_t flags,
        unsigned int cpu)
 {
-	uint8_t *v;
+	uint8_t *v, kbuf[4 + 256];
 	uint32_t idx;
 
 	if (flags > BPF_EXIST)
 		return -EINVAL;
+	key = lpm_canon(m, key, kbuf);
 	if (!is_hash(m->type)) {
 		memcpy(&idx, key, 4);
 		if (idx >= m->max_entries)
@@ -213,6 +327,13 @@ update(struct xdpc_map *m, const void *key, const void *value, uint64_t flags,
 		struct xdpc_hash *h = m->hash;
 		uint32_t *link, e;
 
+		if (m->type == BPF_MAP_TYPE_LPM_TRIE) {
+			uint32_t plen;
+
+			memcpy(&plen, key, 4);
+			if (plen > (m->key_size - 4) * 8)
+				return -EINVAL;
+		}
 		pthread_mutex_lock(&m->lock);
 		e = hfind(m, key, &link);
 		if (e != 0 && flags == BPF_NOEXIST) {
@@ -224,6 +345,19 @@ update(struct xdpc_map *m, const void *key, const void *value, uint64_t flags,
 			return -ENOENT;
 		}
 		if (e == 0) {
+			if (h->free_head == 0 && is_lru(m->type) && h->lru_tail) {
+				/* full: evict the least recently used */
+				uint32_t victim = h->lru_tail, *vl;
+
+				hfind(m, helem(m, victim - 1), &vl);
+				*vl = h->next[victim - 1];
+				lru_unlink(h, victim);
+				h->used[victim - 1] = 0;
+				h->count--;
+				h->next[victim - 1] = h->free_head;
+				h->free_head = victim;
+				hfind(m, key, &link); /* the chain may have moved */
+			}
 			if (h->free_head == 0) {
 				pthread_mutex_unlock(&m->lock);
 				return -E2BIG;
@@ -236,6 +370,11 @@ update(struct xdpc_map *m, const void *key, const void *value, uint64_t flags,
 			h->used[e - 1] = 1;
 			h->count++;
 			*link = e;
+		}
+		if (is_lru(m->type)) {
+			if (h->lru_prev[e - 1] || h->lru_head == e)
+				lru_unlink(h, e);
+			lru_push(h, e);
 		}
 		v = hval(m, e - 1);
 		pthread_mutex_unlock(&m->lock);
@@ -265,7 +404,9 @@ long
 xdpc_map_delete_elem(struct xdpc_map *m, const void *key)
 {
 	uint32_t *link, e;
+	uint8_t kbuf[4 + 256];
 
+	key = lpm_canon(m, key, kbuf);
 	if (!is_hash(m->type))
 		return -EINVAL; /* array elements cannot be deleted */
 	pthread_mutex_lock(&m->lock);
@@ -275,6 +416,8 @@ xdpc_map_delete_elem(struct xdpc_map *m, const void *key)
 		return -ENOENT;
 	}
 	*link = m->hash->next[e - 1];
+	if (is_lru(m->type))
+		lru_unlink(m->hash, e);
 	m->hash->next[e - 1] = m->hash->free_head;
 	m->hash->free_head = e;
 	m->hash->used[e - 1] = 0;

@@ -25,7 +25,34 @@ struct tcase {
 	const char *prog;
 	const char *global;   /* a const volatile __u32 to set, or NULL */
 	uint32_t gval;
+	/* fill maps the same way on both sides after load */
+	void (*setup)(struct bpf_object *k, struct xdpc_obj *x);
 };
+
+/* Nested prefixes, so the longest match decides: 0/2 block, 128/1 allow,
+ * 192/3 block, 192/2 allow (so 224/3 passes), 10.0.0.0/8 block. */
+static void
+firewall_setup(struct bpf_object *k, struct xdpc_obj *x)
+{
+	static const struct { uint32_t plen; uint8_t a[4]; uint32_t v; } r[] = {
+		{ 2, { 0, 0, 0, 0 }, 1 },
+		{ 1, { 128, 0, 0, 0 }, 0 },
+		{ 3, { 192, 0, 0, 0 }, 1 },
+		{ 2, { 192, 0, 0, 0 }, 0 },
+		{ 8, { 10, 0, 0, 0 }, 1 },
+	};
+	int fd = bpf_map__fd(bpf_object__find_map_by_name(k, "blocklist"));
+	struct xdpc_map *m = xdpc_obj_map(x, "blocklist");
+
+	for (unsigned int i = 0; i < sizeof(r) / sizeof(r[0]); i++) {
+		uint8_t key[8];
+
+		memcpy(key, &r[i].plen, 4);
+		memcpy(key + 4, r[i].a, 4);
+		CHECK_EQ(bpf_map_update_elem(fd, key, &r[i].v, BPF_ANY), 0);
+		CHECK_EQ(xdpc_map_update(m, key, &r[i].v, BPF_ANY), 0);
+	}
+}
 
 static const struct tcase cases[] = {
 	{ MLX5X_BUILD_ROOT "/app/testpmd-xdp/progs/xdp_drop.o", "xdp_drop", NULL, 0 },
@@ -36,6 +63,11 @@ static const struct tcase cases[] = {
 	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_maps.o", "corpus_maps", NULL, 0 },
 	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_maps.o", "corpus_maps", "salt", 8 },
 	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_alu.o", "corpus_alu", NULL, 0 },
+	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_firewall.o", "corpus_firewall",
+	  NULL, 0, firewall_setup },
+	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_tailcall.o", "corpus_tailcall",
+	  NULL, 0 },
+	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_lock.o", "corpus_lock", NULL, 0 },
 };
 
 struct frame {
@@ -112,7 +144,10 @@ compare_maps(const struct tcase *tc, struct bpf_object *kobj,
 		int fd;
 
 		xdpc_map_info(m, &mi);
-		if (!strcmp(mi.name, ".rodata"))
+		/* .rodata cannot change; a PROG_ARRAY holds fds in the kernel
+		 * and program indexes here (its effect shows in the runs) */
+		if (!strcmp(mi.name, ".rodata") ||
+		    mi.type == BPF_MAP_TYPE_PROG_ARRAY)
 			continue;
 		km = bpf_object__find_map_by_name(kobj, mi.name);
 		CHECK(km != NULL, "%s: kernel has no map %s", tc->prog, mi.name);
@@ -201,6 +236,8 @@ run_case(const struct tcase *tc)
 		return;
 	}
 	CHECK_EQ(xdpc_obj_load(xobj, err, sizeof(err)), 0);
+	if (tc->setup != NULL)
+		tc->setup(kobj, xobj);
 	fd = bpf_program__fd(bpf_object__find_program_by_name(kobj, tc->prog));
 	xp = xdpc_obj_prog(xobj, tc->prog);
 	REQUIRE(fd >= 0 && xp != NULL, "program %s", tc->prog);
