@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * xdp_compat without root or EAL: map semantics the kernel comparison
+ * cannot pin down (LRU eviction order, -E2BIG when a hash is full, LPM
+ * canonical keys and longest match, get_next_key iteration, update flag
+ * errors, per-CPU layout), non-XDP sections skipped, and runs that fault
+ * ending as XDP_ABORTED with a trace instead of crashing.
+ */
+#include <errno.h>
+#include <linux/bpf.h>
+
+#include "mlx5x_config.h"
+#include "mlx5x_test.h"
+#include "xdpc.h"
+
+#define OBJ MLX5X_BUILD_ROOT "/tests/xdp/unit_maps.o"
+
+static struct xdpc_obj *
+open_loaded(const char *path)
+{
+	char err[512];
+	struct xdpc_obj *o = xdpc_obj_open(path, err, sizeof(err));
+
+	CHECK(o != NULL, "open: %s", err);
+	if (o != NULL)
+		CHECK_EQ(xdpc_obj_load(o, err, sizeof(err)), 0);
+	return o;
+}
+
+static void
+test_lru_eviction(void)
+{
+	struct xdpc_obj *o = open_loaded(OBJ);
+	struct xdpc_map *m;
+	uint64_t v;
+	uint32_t k;
+
+	if (o == NULL)
+		return;
+	m = xdpc_obj_map(o, "small_lru");
+	REQUIRE(m != NULL, "small_lru");
+	for (k = 1; k <= 4; k++) {
+		v = k * 10;
+		CHECK_EQ(xdpc_map_update(m, &k, &v, BPF_ANY), 0);
+	}
+	k = 1;
+	CHECK_EQ(xdpc_map_lookup(m, &k, &v), 0); /* 1 is now most recent */
+	k = 5;
+	v = 50;
+	CHECK_EQ(xdpc_map_update(m, &k, &v, BPF_ANY), 0); /* evicts 2 */
+	k = 2;
+	CHECK_EQ(xdpc_map_lookup(m, &k, &v), -ENOENT);
+	for (k = 1; k <= 5; k++)
+		if (k != 2)
+			CHECK(xdpc_map_lookup(m, &k, &v) == 0 && v == k * 10,
+			      "key %u kept", k);
+	xdpc_obj_close(o);
+}
+
+static void
+test_hash_limits(void)
+{
+	struct xdpc_obj *o = open_loaded(OBJ);
+	struct xdpc_map *m;
+	uint32_t k, v = 7, next, seen = 0;
+
+	if (o == NULL)
+		return;
+	m = xdpc_obj_map(o, "small_hash");
+	k = 1;
+	CHECK_EQ(xdpc_map_update(m, &k, &v, BPF_EXIST), -ENOENT);
+	CHECK_EQ(xdpc_map_update(m, &k, &v, BPF_NOEXIST), 0);
+	CHECK_EQ(xdpc_map_update(m, &k, &v, BPF_NOEXIST), -EEXIST);
+	k = 2;
+	CHECK_EQ(xdpc_map_update(m, &k, &v, BPF_ANY), 0);
+	k = 3;
+	CHECK_EQ(xdpc_map_update(m, &k, &v, BPF_ANY), -E2BIG);
+	CHECK_EQ(xdpc_map_update(m, &k, &v, 7), -EINVAL);
+	for (int r = xdpc_map_get_next_key(m, NULL, &next); r == 0;
+	     r = xdpc_map_get_next_key(m, &k, &next)) {
+		seen |= 1u << next;
+		k = next;
+	}
+	CHECK_EQ(seen, (1u << 1) | (1u << 2));
+	k = 1;
+	CHECK_EQ(xdpc_map_delete(m, &k), 0);
+	CHECK_EQ(xdpc_map_delete(m, &k), -ENOENT);
+	k = 3;
+	CHECK_EQ(xdpc_map_update(m, &k, &v, BPF_ANY), 0); /* room again */
+	xdpc_obj_close(o);
+}
+
+static void
+test_lpm(void)
+{
+	struct xdpc_obj *o = open_loaded(OBJ);
+	struct xdpc_map *m;
+	struct { uint32_t plen; uint8_t a[4]; } key;
+	uint32_t v;
+
+	if (o == NULL)
+		return;
+	m = xdpc_obj_map(o, "prefixes");
+	key.plen = 8; memcpy(key.a, "\x0a\x00\x00\x00", 4); v = 8;
+	CHECK_EQ(xdpc_map_update(m, &key, &v, BPF_ANY), 0);
+	key.plen = 16; memcpy(key.a, "\x0a\x01\xff\xff", 4); v = 16;
+	CHECK_EQ(xdpc_map_update(m, &key, &v, BPF_ANY), 0); /* bits past /16 ignored */
+	key.plen = 16; memcpy(key.a, "\x0a\x01\x00\x00", 4); v = 17;
+	CHECK_EQ(xdpc_map_update(m, &key, &v, BPF_NOEXIST), -EEXIST);
+	key.plen = 33;
+	CHECK_EQ(xdpc_map_update(m, &key, &v, BPF_ANY), -EINVAL);
+	key.plen = 32; memcpy(key.a, "\x0a\x01\x02\x03", 4);
+	CHECK(xdpc_map_lookup(m, &key, &v) == 0 && v == 16, "10.1.2.3 -> /16");
+	memcpy(key.a, "\x0a\x02\x02\x03", 4);
+	CHECK(xdpc_map_lookup(m, &key, &v) == 0 && v == 8, "10.2.2.3 -> /8");
+	memcpy(key.a, "\x0b\x01\x02\x03", 4);
+	CHECK_EQ(xdpc_map_lookup(m, &key, &v), -ENOENT);
+	xdpc_obj_close(o);
+}
+
+static void
+test_percpu_from_program(void)
+{
+	struct xdpc_obj *o = open_loaded(OBJ);
+	struct xdpc_map_info mi;
+	struct xdpc_map *m;
+	static uint8_t buf[4096];
+	uint32_t vals[1024 * 2], k = 5;
+	struct xdpc_buff b = { .hard_start = buf, .frame_sz = sizeof(buf),
+			       .rx_queue_index = 5, .cpu = 3 };
+
+	if (o == NULL)
+		return;
+	b.data = buf + XDPC_HEADROOM;
+	b.data_meta = b.data;
+	b.data_end = b.data + 64;
+	CHECK_EQ(xdpc_prog_run(xdpc_obj_prog(o, NULL), &b, NULL, 0), XDPC_PASS);
+	m = xdpc_obj_map(o, "pcpu");
+	xdpc_map_info(m, &mi);
+	CHECK(mi.nr_cpus > 3 && mi.nr_cpus <= 1024, "nr_cpus %u", mi.nr_cpus);
+	CHECK_EQ(xdpc_map_lookup(m, &k, vals), 0);
+	/* values are 8-byte slots per CPU; the program ran as CPU 3 */
+	CHECK_EQ(vals[3 * 2], 1);
+	CHECK_EQ(vals[0], 0);
+	xdpc_obj_close(o);
+}
+
+static void
+test_sections_and_names(void)
+{
+	struct xdpc_obj *o = open_loaded(OBJ);
+
+	if (o == NULL)
+		return;
+	CHECK(xdpc_obj_prog(o, "not_xdp") == NULL, "tc program skipped");
+	CHECK(xdpc_obj_prog(o, "unit_maps") != NULL, "xdp program found");
+	CHECK(xdpc_obj_prog_at(o, 1) == NULL, "one XDP program");
+	xdpc_obj_close(o);
+}
+
+/* Programs the verifier would refuse run without harm: each ends as
+ * XDP_ABORTED with a trace. An unknown helper fails the load, named. */
+static void
+test_faults_are_aborted(void)
+{
+	static const char *const progs[] = { "oob_read", "endless",
+					     "write_rodata" };
+	static const char *const why[] = { "outside packet", "instructions run",
+					   "writable" };
+	char err[512], trace[256];
+	struct xdpc_obj *o = open_loaded(MLX5X_BUILD_ROOT "/tests/xdp/unit_bad.o");
+	static uint8_t buf[4096];
+
+	if (o == NULL)
+		return;
+	for (unsigned int i = 0; i < 3; i++) {
+		struct xdpc_buff b = { .hard_start = buf, .frame_sz = sizeof(buf) };
+		struct xdpc_prog *p = xdpc_obj_prog(o, progs[i]);
+
+		REQUIRE(p != NULL, "%s", progs[i]);
+		b.data = buf + XDPC_HEADROOM;
+		b.data_meta = b.data;
+		b.data_end = b.data + 64;
+		CHECK_EQ(xdpc_prog_run(p, &b, trace, sizeof(trace)), XDPC_ABORTED);
+		CHECK(strstr(trace, why[i]) != NULL, "%s: trace \"%s\"", progs[i],
+		      trace);
+	}
+	xdpc_obj_close(o);
+	o = xdpc_obj_open(MLX5X_BUILD_ROOT "/tests/xdp/unit_nohelper.o", err,
+			  sizeof(err));
+	REQUIRE(o != NULL, "open: %s", err);
+	CHECK(xdpc_obj_load(o, err, sizeof(err)) != 0 &&
+	      strstr(err, "bpf_fib_lookup (id 69)") != NULL &&
+	      strstr(err, "instruction") != NULL, "load error: %s", err);
+	xdpc_obj_close(o);
+}
+
+int
+main(void)
+{
+	RUN(test_lru_eviction);
+	RUN(test_hash_limits);
+	RUN(test_lpm);
+	RUN(test_percpu_from_program);
+	RUN(test_sections_and_names);
+	RUN(test_faults_are_aborted);
+	return test_report("test_xdpc");
+}
