@@ -68,6 +68,9 @@ static const struct tcase cases[] = {
 	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_tailcall.o", "corpus_tailcall",
 	  NULL, 0 },
 	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_lock.o", "corpus_lock", NULL, 0 },
+	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_vlan.o", "corpus_vlan", NULL, 0 },
+	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_icmp.o", "corpus_icmp", NULL, 0 },
+	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_lb.o", "corpus_lb", NULL, 0 },
 };
 
 struct frame {
@@ -113,6 +116,24 @@ make_inputs(void)
 	/* IPv6 */
 	memcpy(f + 12, "\x86\xdd\x60\x00\x00\x00\x00\x08\x11\x40", 10);
 	add_input(f, 96);
+	/* VLAN 200 (popped), ICMP echo request, UDP to the LB's VIP */
+	memset(f, 0, sizeof(f));
+	memcpy(f, "\x02\x00\x00\x00\x00\x01\x02\x00\x00\x00\x00\x02"
+	       "\x81\x00\x00\xc8\x08\x00\x45\x00\x00\x1c", 22);
+	add_input(f, 64);
+	memcpy(f + 12, "\x08\x00\x45\x00\x00\x1c\x00\x01\x00\x00\x40\x01"
+	       "\x00\x00\x0a\x00\x00\x01\x0a\x00\x00\x02\x08\x00\xf7\xff"
+	       "\x00\x00\x00\x00", 30);
+	add_input(f, 64);
+	for (k = 0; k < 8; k++) {
+		memcpy(f + 12, "\x08\x00\x45\x00\x00\x30\x00\x00\x00\x00\x40"
+		       "\x11\x00\x00\x0a\x00\x00\x01\x0a\x00\x00\x64", 22);
+		f[34] = (uint8_t)k;
+		f[35] = (uint8_t)(k * 7);
+		f[36] = 0x00;
+		f[37] = 0x35;
+		add_input(f, 90);
+	}
 	/* seeded random frames */
 	srand(1);
 	while (ninputs < sizeof(inputs) / sizeof(inputs[0])) {
