@@ -44,8 +44,10 @@ struct xdpc_buff {
 	uint32_t rx_queue_index;
 	uint32_t egress_ifindex;
 	uint32_t cpu;              /**< Per-CPU map slot (the lcore id). */
-	/* set by a run */
-	uint32_t redirect_ifindex; /**< For XDPC_REDIRECT. */
+	/* set by a run, for XDPC_REDIRECT */
+	uint32_t redirect_ifindex; /**< Target (bpf_redirect, or the map's). */
+	struct xdpc_map *redirect_map; /**< Set by bpf_redirect_map. */
+	uint64_t redirect_flags;   /**< BPF_F_BROADCAST, BPF_F_EXCLUDE_INGRESS. */
 };
 
 /**
@@ -107,6 +109,12 @@ int xdpc_map_update(struct xdpc_map *map, const void *key, const void *value,
 int xdpc_map_delete(struct xdpc_map *map, const void *key);
 int xdpc_map_get_next_key(struct xdpc_map *map, const void *key,
 			  void *next_key);
+
+/*
+ * Map types with a special value: PROG_ARRAY holds program index + 1
+ * (0 = empty) where the kernel holds a program fd; DEVMAP and DEVMAP_HASH
+ * hold an ifindex, which is DPDK port id + 1.
+ */
 
 /*
  * Generic XDP on any DPDK port: the program runs on every received burst

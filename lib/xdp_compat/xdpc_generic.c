@@ -96,6 +96,52 @@ rx_cb(uint16_t port, uint16_t queue, struct rte_mbuf **pkts, uint16_t n,
 			tx[ntx++] = m;
 			break;
 		case XDPC_REDIRECT:
+			if (b.redirect_map != NULL &&
+			    (b.redirect_flags & BPF_F_BROADCAST)) {
+				/* one copy per entry of the map (the ingress
+				 * port left out on request), the original
+				 * to the last */
+				struct xdpc_map *dm = b.redirect_map;
+				uint32_t key, nk, *ifx, last = 0;
+				bool first = true;
+				int rr;
+
+				for (rr = xdpc_map_get_next_key(dm, NULL, &nk);
+				     rr == 0; rr = xdpc_map_get_next_key(dm, &key, &nk)) {
+					key = nk;
+					ifx = xdpc_map_lookup_elem(dm, &key, cpu);
+					if (ifx == NULL || *ifx == 0 ||
+					    !rte_eth_dev_is_valid_port((uint16_t)(*ifx - 1)) ||
+					    ((b.redirect_flags & BPF_F_EXCLUDE_INGRESS) &&
+					     *ifx == (uint32_t)port + 1))
+						continue;
+					if (!first && nredir < 512) {
+						struct rte_mbuf *c = rte_pktmbuf_copy(m,
+							m->pool, 0, UINT32_MAX);
+
+						if (c != NULL) {
+							redir_port[nredir] = (uint16_t)(last - 1);
+							redir[nredir++] = c;
+						}
+					}
+					first = false;
+					last = *ifx;
+				}
+				if (last == 0) {
+					cnt[XDPC_REDIRECT]--;
+					cnt[XDPC_DROP]++;
+					rte_pktmbuf_free(m);
+					break;
+				}
+				if (nredir == 512) {
+					add(&a->st.redirect_errors, 1);
+					rte_pktmbuf_free(m);
+					break;
+				}
+				redir_port[nredir] = (uint16_t)(last - 1);
+				redir[nredir++] = m;
+				break;
+			}
 			if (b.redirect_ifindex == 0 ||
 			    !rte_eth_dev_is_valid_port((uint16_t)(b.redirect_ifindex - 1))) {
 				cnt[XDPC_REDIRECT]--;

@@ -179,6 +179,38 @@ h_redirect(struct xdpc_run *r, uint64_t ifindex, uint64_t flags, uint64_t a3,
 	if (flags != 0)
 		return XDPC_ABORTED;
 	r->buf->redirect_ifindex = (uint32_t)ifindex;
+	r->buf->redirect_map = NULL;
+	return XDPC_REDIRECT;
+}
+
+/* bpf_redirect_map on DEVMAP/DEVMAP_HASH, as __bpf_xdp_redirect_map:
+ * the lower two flag bits are the action when the key is missing. */
+static uint64_t
+h_redirect_map(struct xdpc_run *r, uint64_t mp, uint64_t key, uint64_t flags,
+	       uint64_t a4, uint64_t a5)
+{
+	struct xdpc_map *m = map_arg(r, mp, "bpf_redirect_map");
+	const uint64_t act_mask = 3, flag_mask = BPF_F_BROADCAST |
+						BPF_F_EXCLUDE_INGRESS;
+	uint32_t k = (uint32_t)key, *v;
+
+	(void)a4; (void)a5;
+	if (m == NULL)
+		return XDPC_ABORTED;
+	if (m->type != BPF_MAP_TYPE_DEVMAP && m->type != BPF_MAP_TYPE_DEVMAP_HASH) {
+		xdpc_fault(r, "program %s: bpf_redirect_map on map %s of type "
+			   "%u: only DEVMAP and DEVMAP_HASH so far", r->prog->name,
+			   m->name, m->type);
+		return XDPC_ABORTED;
+	}
+	if (flags & ~(act_mask | flag_mask))
+		return XDPC_ABORTED;
+	v = xdpc_map_lookup_elem(m, &k, r->cpu);
+	if ((v == NULL || *v == 0) && !(flags & BPF_F_BROADCAST))
+		return flags & act_mask;
+	r->buf->redirect_map = m;
+	r->buf->redirect_flags = flags;
+	r->buf->redirect_ifindex = v != NULL ? *v : 0;
 	return XDPC_REDIRECT;
 }
 
@@ -339,6 +371,7 @@ static const struct xdpc_helper helpers[] = {
 	[BPF_FUNC_get_prandom_u32] = { "bpf_get_prandom_u32", h_prandom },
 	[BPF_FUNC_get_smp_processor_id] = { "bpf_get_smp_processor_id", h_cpu },
 	[BPF_FUNC_redirect] = { "bpf_redirect", h_redirect },
+	[BPF_FUNC_redirect_map] = { "bpf_redirect_map", h_redirect_map },
 	[BPF_FUNC_csum_diff] = { "bpf_csum_diff", h_csum_diff },
 	[BPF_FUNC_xdp_adjust_head] = { "bpf_xdp_adjust_head", h_adjust_head },
 	[BPF_FUNC_xdp_adjust_meta] = { "bpf_xdp_adjust_meta", h_adjust_meta },

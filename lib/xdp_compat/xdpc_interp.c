@@ -118,6 +118,8 @@ xdpc_prog_run(struct xdpc_prog *prog, struct xdpc_buff *buf, char *trace,
 	/* frame 0 at the top; each call moves down one frame */
 	reg[10] = (uintptr_t)stack_hi;
 	buf->redirect_ifindex = 0;
+	buf->redirect_map = NULL;
+	buf->redirect_flags = 0;
 
 	for (;;) {
 		const struct bpf_insn *in;

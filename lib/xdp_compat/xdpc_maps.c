@@ -46,7 +46,8 @@ static bool
 is_hash(uint32_t t)
 {
 	return t == BPF_MAP_TYPE_HASH || t == BPF_MAP_TYPE_PERCPU_HASH ||
-	       is_lru(t) || t == BPF_MAP_TYPE_LPM_TRIE;
+	       is_lru(t) || t == BPF_MAP_TYPE_LPM_TRIE ||
+	       t == BPF_MAP_TYPE_DEVMAP_HASH;
 }
 
 /* LRU list maintenance (caller holds the map lock). */
@@ -97,6 +98,17 @@ xdpc_map_create(struct xdpc_map *m, char *err, size_t errlen)
 	m->vsz8 = (m->value_size + 7) & ~7u;
 	pthread_mutex_init(&m->lock, NULL);
 	switch (m->type) {
+	case BPF_MAP_TYPE_DEVMAP:
+	case BPF_MAP_TYPE_DEVMAP_HASH:
+		if (m->value_size != 4 && m->value_size != 8) {
+			snprintf(err, errlen, "map %s: a DEVMAP value is an "
+				 "ifindex (4 bytes) or struct bpf_devmap_val (8)",
+				 m->name);
+			return -EINVAL;
+		}
+		if (m->type == BPF_MAP_TYPE_DEVMAP_HASH)
+			goto hash;
+		/* fall through */
 	case BPF_MAP_TYPE_ARRAY:
 	case BPF_MAP_TYPE_PERCPU_ARRAY:
 	case BPF_MAP_TYPE_PROG_ARRAY:
@@ -117,7 +129,8 @@ xdpc_map_create(struct xdpc_map *m, char *err, size_t errlen)
 	case BPF_MAP_TYPE_PERCPU_HASH:
 	case BPF_MAP_TYPE_LRU_HASH:
 	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
-	case BPF_MAP_TYPE_LPM_TRIE: {
+	case BPF_MAP_TYPE_LPM_TRIE:
+hash: {
 		struct xdpc_hash *h;
 		uint32_t kb;
 

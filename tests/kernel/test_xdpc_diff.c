@@ -54,6 +54,25 @@ firewall_setup(struct bpf_object *k, struct xdpc_obj *x)
 	}
 }
 
+/* DEVMAP slots 0 and 2, DEVMAP_HASH key 7: ifindex 1 (the kernel's lo;
+ * DPDK port 0 here). */
+static void
+redirect_setup(struct bpf_object *k, struct xdpc_obj *x)
+{
+	static const struct { const char *map; uint32_t key; } e[] = {
+		{ "ports", 0 }, { "ports", 2 }, { "ports_hash", 7 },
+	};
+	uint32_t ifindex = 1;
+
+	for (unsigned int i = 0; i < sizeof(e) / sizeof(e[0]); i++) {
+		int fd = bpf_map__fd(bpf_object__find_map_by_name(k, e[i].map));
+
+		CHECK_EQ(bpf_map_update_elem(fd, &e[i].key, &ifindex, BPF_ANY), 0);
+		CHECK_EQ(xdpc_map_update(xdpc_obj_map(x, e[i].map), &e[i].key,
+					 &ifindex, BPF_ANY), 0);
+	}
+}
+
 static const struct tcase cases[] = {
 	{ MLX5X_BUILD_ROOT "/app/testpmd-xdp/progs/xdp_drop.o", "xdp_drop", NULL, 0 },
 	{ MLX5X_BUILD_ROOT "/app/testpmd-xdp/progs/xdp_macswap.o", "xdp_macswap", NULL, 0 },
@@ -71,6 +90,8 @@ static const struct tcase cases[] = {
 	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_vlan.o", "corpus_vlan", NULL, 0 },
 	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_icmp.o", "corpus_icmp", NULL, 0 },
 	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_lb.o", "corpus_lb", NULL, 0 },
+	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_redirect.o", "corpus_redirect",
+	  NULL, 0, redirect_setup },
 };
 
 struct frame {
