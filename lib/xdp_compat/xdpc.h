@@ -110,6 +110,14 @@ int xdpc_map_delete(struct xdpc_map *map, const void *key);
 int xdpc_map_get_next_key(struct xdpc_map *map, const void *key,
 			  void *next_key);
 
+/**
+ * RINGBUF consumer: call @p cb for each record submitted since the last
+ * call, in order (discarded ones skipped). Returns records consumed, or
+ * -EINVAL when @p map is not a RINGBUF.
+ */
+typedef void (*xdpc_ringbuf_cb)(void *ctx, const void *data, uint32_t len);
+int xdpc_ringbuf_consume(struct xdpc_map *map, xdpc_ringbuf_cb cb, void *ctx);
+
 /*
  * Map types with a special value: PROG_ARRAY holds program index + 1
  * (0 = empty) where the kernel holds a program fd; DEVMAP and DEVMAP_HASH

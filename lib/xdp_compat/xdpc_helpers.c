@@ -332,6 +332,92 @@ h_store_bytes(struct xdpc_run *r, uint64_t ctx, uint64_t off, uint64_t from,
 	return 0;
 }
 
+static struct xdpc_map *
+ringbuf_arg(struct xdpc_run *r, uint64_t mp, const char *what)
+{
+	struct xdpc_map *m = map_arg(r, mp, what);
+
+	if (m != NULL && m->type != BPF_MAP_TYPE_RINGBUF) {
+		xdpc_fault(r, "program %s: %s on map %s, not a RINGBUF",
+			   r->prog->name, what, m->name);
+		return NULL;
+	}
+	return m;
+}
+
+static uint64_t
+h_ringbuf_output(struct xdpc_run *r, uint64_t mp, uint64_t data, uint64_t size,
+		 uint64_t flags, uint64_t a5)
+{
+	struct xdpc_map *m = ringbuf_arg(r, mp, "bpf_ringbuf_output");
+	void *rec;
+
+	(void)flags; (void)a5;
+	if (m == NULL || !rd(r, data, size, "bpf_ringbuf_output data"))
+		return 0;
+	rec = xdpc_ringbuf_reserve(m, size);
+	if (rec == NULL)
+		return (uint64_t)-EAGAIN;
+	memcpy(rec, (const void *)(uintptr_t)data, size);
+	xdpc_ringbuf_commit(rec, false);
+	return 0;
+}
+
+static uint64_t
+h_ringbuf_reserve(struct xdpc_run *r, uint64_t mp, uint64_t size,
+		  uint64_t flags, uint64_t a4, uint64_t a5)
+{
+	struct xdpc_map *m = ringbuf_arg(r, mp, "bpf_ringbuf_reserve");
+
+	(void)a4; (void)a5;
+	if (m == NULL || flags != 0)
+		return 0;
+	return (uintptr_t)xdpc_ringbuf_reserve(m, size);
+}
+
+static uint64_t
+h_ringbuf_submit(struct xdpc_run *r, uint64_t data, uint64_t flags,
+		 uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	(void)flags; (void)a3; (void)a4; (void)a5;
+	if (!wr(r, data - 8, 8, "bpf_ringbuf_submit record"))
+		return 0;
+	xdpc_ringbuf_commit((void *)(uintptr_t)data, false);
+	return 0;
+}
+
+static uint64_t
+h_ringbuf_discard(struct xdpc_run *r, uint64_t data, uint64_t flags,
+		  uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	(void)flags; (void)a3; (void)a4; (void)a5;
+	if (!wr(r, data - 8, 8, "bpf_ringbuf_discard record"))
+		return 0;
+	xdpc_ringbuf_commit((void *)(uintptr_t)data, true);
+	return 0;
+}
+
+static uint64_t
+h_ringbuf_query(struct xdpc_run *r, uint64_t mp, uint64_t flags, uint64_t a3,
+		uint64_t a4, uint64_t a5)
+{
+	struct xdpc_map *m = ringbuf_arg(r, mp, "bpf_ringbuf_query");
+	uint64_t cons, prod;
+
+	(void)a3; (void)a4; (void)a5;
+	if (m == NULL)
+		return 0;
+	cons = __atomic_load_n(&m->rb_cons, __ATOMIC_ACQUIRE);
+	prod = __atomic_load_n(&m->rb_prod, __ATOMIC_ACQUIRE);
+	switch (flags) {
+	case BPF_RB_AVAIL_DATA: return prod - cons;
+	case BPF_RB_RING_SIZE: return m->rb_size;
+	case BPF_RB_CONS_POS: return cons;
+	case BPF_RB_PROD_POS: return prod;
+	default: return 0;
+	}
+}
+
 /* struct bpf_spin_lock lives in a map value: a 32-bit word. */
 static uint64_t
 h_spin_lock(struct xdpc_run *r, uint64_t lock, uint64_t a2, uint64_t a3,
@@ -362,6 +448,11 @@ h_spin_unlock(struct xdpc_run *r, uint64_t lock, uint64_t a2, uint64_t a3,
 static const struct xdpc_helper helpers[] = {
 	[BPF_FUNC_tail_call] = { "bpf_tail_call", NULL }, /* the interpreter's */
 	[BPF_FUNC_spin_lock] = { "bpf_spin_lock", h_spin_lock },
+	[BPF_FUNC_ringbuf_output] = { "bpf_ringbuf_output", h_ringbuf_output },
+	[BPF_FUNC_ringbuf_reserve] = { "bpf_ringbuf_reserve", h_ringbuf_reserve },
+	[BPF_FUNC_ringbuf_submit] = { "bpf_ringbuf_submit", h_ringbuf_submit },
+	[BPF_FUNC_ringbuf_discard] = { "bpf_ringbuf_discard", h_ringbuf_discard },
+	[BPF_FUNC_ringbuf_query] = { "bpf_ringbuf_query", h_ringbuf_query },
 	[BPF_FUNC_spin_unlock] = { "bpf_spin_unlock", h_spin_unlock },
 	[BPF_FUNC_map_lookup_elem] = { "bpf_map_lookup_elem", h_map_lookup },
 	[BPF_FUNC_map_update_elem] = { "bpf_map_update_elem", h_map_update },

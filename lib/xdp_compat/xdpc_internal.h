@@ -38,6 +38,9 @@ struct xdpc_map {
 	uint8_t *data;          /* array: max_entries x value (x ncpu) */
 	size_t data_len;
 	struct xdpc_hash *hash; /* hash maps */
+	/* RINGBUF: data is mapped twice back to back (as in the kernel) so
+	 * a record that wraps stays contiguous */
+	uint64_t rb_size, rb_cons, rb_prod;
 	pthread_mutex_t lock;   /* application updates vs each other */
 	/* global data sections are single-element array maps */
 	int sec_idx;
@@ -71,6 +74,9 @@ void *xdpc_map_lookup_elem(struct xdpc_map *m, const void *key, unsigned int cpu
 long xdpc_map_update_elem(struct xdpc_map *m, const void *key,
 			  const void *value, uint64_t flags, unsigned int cpu);
 long xdpc_map_delete_elem(struct xdpc_map *m, const void *key);
+/* RINGBUF producer side (helpers). */
+void *xdpc_ringbuf_reserve(struct xdpc_map *m, uint64_t size);
+void xdpc_ringbuf_commit(void *data, bool discard);
 /* Is [p, p+len) inside some value of @m? (for memory checks) */
 bool xdpc_map_value_range(const struct xdpc_map *m, const void *p, size_t len);
 

@@ -10,6 +10,8 @@
  * path).
  */
 #include <errno.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -180,6 +182,42 @@ hash: {
 		m->data_len = (size_t)m->max_entries * h->elem_size;
 		return 0;
 	}
+	case BPF_MAP_TYPE_RINGBUF: {
+		int fd;
+		uint8_t *area;
+		long pg = sysconf(_SC_PAGESIZE);
+
+		if (m->max_entries < (uint32_t)pg ||
+		    (m->max_entries & (m->max_entries - 1)) || m->key_size ||
+		    m->value_size) {
+			snprintf(err, errlen, "map %s: a RINGBUF size is a power "
+				 "of two of at least a page, with no key or "
+				 "value", m->name);
+			return -EINVAL;
+		}
+		fd = memfd_create("xdpc-ringbuf", 0);
+		if (fd < 0 || ftruncate(fd, m->max_entries) != 0) {
+			if (fd >= 0)
+				close(fd);
+			return -ENOMEM;
+		}
+		area = mmap(NULL, (size_t)m->max_entries * 2, PROT_NONE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (area == MAP_FAILED ||
+		    mmap(area, m->max_entries, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED ||
+		    mmap(area + m->max_entries, m->max_entries,
+			 PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd,
+			 0) == MAP_FAILED) {
+			close(fd);
+			return -ENOMEM;
+		}
+		close(fd);
+		m->data = area;
+		m->data_len = (size_t)m->max_entries * 2;
+		m->rb_size = m->max_entries;
+		return 0;
+	}
 	default:
 		snprintf(err, errlen, "map %s: map type %u is not supported yet",
 			 m->name, m->type);
@@ -187,9 +225,83 @@ hash: {
 	}
 }
 
+/* Record header: length with the busy and discard bits, as the kernel's
+ * BPF_RINGBUF_BUSY_BIT / DISCARD_BIT; data padded to 8 bytes. */
+#define RB_BUSY (1u << 31)
+#define RB_DISCARD (1u << 30)
+#define RB_HDR 8u
+
+void *
+xdpc_ringbuf_reserve(struct xdpc_map *m, uint64_t size)
+{
+	uint64_t len8 = (size + RB_HDR + 7) & ~7ull;
+	uint8_t *rec;
+	uint32_t hdr;
+
+	if (size == 0 || size > (1u << 30) || len8 > m->rb_size)
+		return NULL;
+	pthread_mutex_lock(&m->lock);
+	if (m->rb_prod - __atomic_load_n(&m->rb_cons, __ATOMIC_ACQUIRE) + len8 >
+	    m->rb_size) {
+		pthread_mutex_unlock(&m->lock);
+		return NULL;
+	}
+	rec = m->data + (m->rb_prod & (m->rb_size - 1));
+	hdr = (uint32_t)size | RB_BUSY;
+	memcpy(rec, &hdr, 4);
+	memset(rec + 4, 0, 4);
+	m->rb_prod += len8;
+	pthread_mutex_unlock(&m->lock);
+	return rec + RB_HDR;
+}
+
+void
+xdpc_ringbuf_commit(void *data, bool discard)
+{
+	uint32_t *hdr = (uint32_t *)((uint8_t *)data - RB_HDR);
+	uint32_t v = __atomic_load_n(hdr, __ATOMIC_RELAXED) & ~RB_BUSY;
+
+	__atomic_store_n(hdr, discard ? v | RB_DISCARD : v, __ATOMIC_RELEASE);
+}
+
+int
+xdpc_ringbuf_consume(struct xdpc_map *m, xdpc_ringbuf_cb cb, void *ctx)
+{
+	int n = 0;
+
+	if (m->type != BPF_MAP_TYPE_RINGBUF)
+		return -EINVAL;
+	for (;;) {
+		uint64_t prod = __atomic_load_n(&m->rb_prod, __ATOMIC_ACQUIRE);
+		uint8_t *rec;
+		uint32_t hdr;
+
+		if (m->rb_cons >= prod)
+			break;
+		rec = m->data + (m->rb_cons & (m->rb_size - 1));
+		hdr = __atomic_load_n((uint32_t *)rec, __ATOMIC_ACQUIRE);
+		if (hdr & RB_BUSY)
+			break;
+		if (!(hdr & RB_DISCARD)) {
+			cb(ctx, rec + RB_HDR, hdr & ~(RB_BUSY | RB_DISCARD));
+			n++;
+		}
+		__atomic_store_n(&m->rb_cons, m->rb_cons +
+				 (((hdr & ~(RB_BUSY | RB_DISCARD)) + RB_HDR + 7) &
+				  ~7ull), __ATOMIC_RELEASE);
+	}
+	return n;
+}
+
 void
 xdpc_map_free(struct xdpc_map *m)
 {
+	if (m->type == BPF_MAP_TYPE_RINGBUF && m->data != NULL) {
+		munmap(m->data, m->data_len);
+		m->data = NULL;
+		pthread_mutex_destroy(&m->lock);
+		return;
+	}
 	if (m->hash != NULL) {
 		free(m->hash->lru_prev);
 		free(m->hash->lru_next);
@@ -410,12 +522,16 @@ long
 xdpc_map_update_elem(struct xdpc_map *m, const void *key, const void *value,
 		     uint64_t flags, unsigned int cpu)
 {
+	if (m->type == BPF_MAP_TYPE_RINGBUF)
+		return -EINVAL;
 	return update(m, key, value, flags, cpu);
 }
 
 long
 xdpc_map_delete_elem(struct xdpc_map *m, const void *key)
 {
+	if (m->type == BPF_MAP_TYPE_RINGBUF)
+		return -EINVAL;
 	uint32_t *link, e;
 	uint8_t kbuf[4 + 256];
 
@@ -447,6 +563,8 @@ xdpc_map_value_range(const struct xdpc_map *m, const void *p, size_t len)
 
 	if (m->data == NULL || a < m->data || a + len > m->data + m->data_len)
 		return false;
+	if (m->type == BPF_MAP_TYPE_RINGBUF)
+		return true; /* reserved records (the verifier will narrow it) */
 	off = (size_t)(a - m->data);
 	if (m->hash == NULL) {
 		/* inside one value (one CPU's copy) of one element */
@@ -469,6 +587,8 @@ xdpc_map_lookup(struct xdpc_map *m, const void *key, void *value)
 {
 	uint8_t *v;
 
+	if (m->type == BPF_MAP_TYPE_RINGBUF)
+		return -EINVAL;
 	if (!is_percpu(m->type)) {
 		v = xdpc_map_lookup_elem(m, key, 0);
 		if (v == NULL)
@@ -491,6 +611,8 @@ int
 xdpc_map_update(struct xdpc_map *m, const void *key, const void *value,
 		uint64_t flags)
 {
+	if (m->type == BPF_MAP_TYPE_RINGBUF)
+		return -EINVAL;
 	if (m->readonly)
 		return -EPERM;
 	return (int)update(m, key, value, flags, UINT32_MAX);
@@ -507,6 +629,8 @@ xdpc_map_get_next_key(struct xdpc_map *m, const void *key, void *next)
 {
 	uint32_t idx;
 
+	if (m->type == BPF_MAP_TYPE_RINGBUF)
+		return -EINVAL;
 	if (!is_hash(m->type)) {
 		idx = 0;
 		if (key != NULL) {

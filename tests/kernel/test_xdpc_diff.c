@@ -92,7 +92,66 @@ static const struct tcase cases[] = {
 	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_lb.o", "corpus_lb", NULL, 0 },
 	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_redirect.o", "corpus_redirect",
 	  NULL, 0, redirect_setup },
+	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_sampler.o", "corpus_sampler",
+	  NULL, 0 },
 };
+
+/* Ring buffer records, as each side's consumer delivers them. */
+struct records {
+	uint8_t buf[1 << 15];
+	uint32_t used, n;
+};
+
+static int
+k_record(void *ctx, void *data, size_t len)
+{
+	struct records *r = ctx;
+
+	if (r->used + 4 + len <= sizeof(r->buf)) {
+		uint32_t l = (uint32_t)len;
+
+		memcpy(r->buf + r->used, &l, 4);
+		memcpy(r->buf + r->used + 4, data, len);
+		r->used += 4 + (uint32_t)len;
+	}
+	r->n++;
+	return 0;
+}
+
+static void
+x_record(void *ctx, const void *data, uint32_t len)
+{
+	k_record(ctx, (void *)(uintptr_t)data, len);
+}
+
+static void
+compare_ringbufs(const struct tcase *tc, struct bpf_object *kobj,
+		 struct xdpc_obj *xobj)
+{
+	struct xdpc_map *m;
+
+	for (unsigned int i = 0; (m = xdpc_obj_map_at(xobj, i)) != NULL; i++) {
+		struct xdpc_map_info mi;
+		static struct records kr, xr;
+		struct ring_buffer *rb;
+
+		xdpc_map_info(m, &mi);
+		if (mi.type != BPF_MAP_TYPE_RINGBUF)
+			continue;
+		memset(&kr, 0, sizeof(kr));
+		memset(&xr, 0, sizeof(xr));
+		rb = ring_buffer__new(bpf_map__fd(bpf_object__find_map_by_name(
+				      kobj, mi.name)), k_record, &kr, NULL);
+		REQUIRE(rb != NULL, "%s: kernel ring buffer consumer", tc->prog);
+		ring_buffer__consume(rb);
+		ring_buffer__free(rb);
+		CHECK_EQ(xdpc_ringbuf_consume(m, x_record, &xr), (int)xr.n);
+		CHECK(kr.n > 0 && kr.n == xr.n, "%s: %u records from the kernel, "
+		      "%u from xdp_compat", tc->prog, kr.n, xr.n);
+		CHECK(kr.used == xr.used && memcmp(kr.buf, xr.buf, kr.used) == 0,
+		      "%s: ring buffer records differ", tc->prog);
+	}
+}
 
 struct frame {
 	uint8_t d[2048];
@@ -189,7 +248,8 @@ compare_maps(const struct tcase *tc, struct bpf_object *kobj,
 		/* .rodata cannot change; a PROG_ARRAY holds fds in the kernel
 		 * and program indexes here (its effect shows in the runs) */
 		if (!strcmp(mi.name, ".rodata") ||
-		    mi.type == BPF_MAP_TYPE_PROG_ARRAY)
+		    mi.type == BPF_MAP_TYPE_PROG_ARRAY ||
+		    mi.type == BPF_MAP_TYPE_RINGBUF)
 			continue;
 		km = bpf_object__find_map_by_name(kobj, mi.name);
 		CHECK(km != NULL, "%s: kernel has no map %s", tc->prog, mi.name);
@@ -322,6 +382,7 @@ run_case(const struct tcase *tc)
 		}
 	}
 	compare_maps(tc, kobj, xobj);
+	compare_ringbufs(tc, kobj, xobj);
 	bpf_object__close(kobj);
 	xdpc_obj_close(xobj);
 }
