@@ -359,7 +359,23 @@ relocate(struct xdpc_obj *obj, struct elf_state *st, struct xdpc_prog *p,
 				    "relocation against %s on an instruction that "
 				    "is not a 64-bit load", obj->path, p->name,
 				    base + ii - sec_first, symname(st, &sym));
-		if (sym.st_shndx == (unsigned)st->maps_shndx ||
+		if (sym.st_shndx == (unsigned)st->text_shndx &&
+		    st->text_shndx > 0) {
+			/* a subprogram's address (a callback): clang puts the
+			 * byte offset in imm against the section symbol */
+			uint64_t off = (GELF_ST_TYPE(sym.st_info) == STT_SECTION ?
+					0 : sym.st_value) + (uint32_t)in->imm;
+			int64_t target = text_base + (int64_t)(off / 8);
+
+			if (text_base < 0 || off % 8 || target >= p->n)
+				return fail(err, errlen, "%s: program %s: "
+					    "instruction %u: function address "
+					    "outside .text", obj->path, p->name,
+					    base + ii - sec_first);
+			in->src_reg = XDPC_PSEUDO_FUNC;
+			in->imm = (int32_t)target;
+			in[1].imm = 0;
+		} else if (sym.st_shndx == (unsigned)st->maps_shndx ||
 		    sym.st_shndx == (unsigned)st->legacy_shndx) {
 			int mi = map_at(obj, st, &sym);
 
@@ -424,6 +440,14 @@ add_prog(struct xdpc_obj *obj, struct elf_state *st, size_t sidx,
 			in = (const struct bpf_insn *)s->data->d_buf + rl.r_offset / 8;
 			if (in->code == (BPF_JMP | BPF_CALL))
 				calls_text = true;
+			if (in->code == (BPF_LD | BPF_IMM | BPF_DW)) {
+				GElf_Sym ts;
+
+				if (gelf_getsym(st->symtab, (int)GELF_R_SYM(rl.r_info),
+						&ts) != NULL &&
+				    ts.st_shndx == (unsigned)st->text_shndx)
+					calls_text = true; /* a callback */
+			}
 		}
 	}
 	if (calls_text)
@@ -684,6 +708,8 @@ xdpc_obj_load(struct xdpc_obj *obj, char *err, size_t errlen)
 							    obj->path, p->name, i,
 							    m->name);
 					v = (uintptr_t)(m->data + (uint32_t)in[1].imm);
+				} else if (in->src_reg == XDPC_PSEUDO_FUNC) {
+					v = XDPC_FUNC_TAG | (uint32_t)in->imm;
 				} else if (in->src_reg != 0) {
 					return fail(err, errlen, "%s: program %s: "
 						    "instruction %u: 64-bit load "

@@ -447,6 +447,7 @@ h_spin_unlock(struct xdpc_run *r, uint64_t lock, uint64_t a2, uint64_t a3,
 
 static const struct xdpc_helper helpers[] = {
 	[BPF_FUNC_tail_call] = { "bpf_tail_call", NULL }, /* the interpreter's */
+	[BPF_FUNC_loop] = { "bpf_loop", NULL }, /* the interpreter's */
 	[BPF_FUNC_spin_lock] = { "bpf_spin_lock", h_spin_lock },
 	[BPF_FUNC_ringbuf_output] = { "bpf_ringbuf_output", h_ringbuf_output },
 	[BPF_FUNC_ringbuf_reserve] = { "bpf_ringbuf_reserve", h_ringbuf_reserve },
@@ -479,7 +480,8 @@ const struct xdpc_helper *
 xdpc_helper(uint32_t id)
 {
 	if (id >= sizeof(helpers) / sizeof(helpers[0]) ||
-	    (helpers[id].fn == NULL && id != BPF_FUNC_tail_call))
+	    (helpers[id].fn == NULL && id != BPF_FUNC_tail_call &&
+	     id != BPF_FUNC_loop))
 		return NULL;
 	return &helpers[id];
 }

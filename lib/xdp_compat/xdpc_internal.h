@@ -24,6 +24,12 @@
  * them into real pointers. */
 #define XDPC_PSEUDO_MAP 1
 #define XDPC_PSEUDO_MAP_VALUE 2
+/* ...and for the address of a subprogram (a bpf_loop callback); load()
+ * turns it into XDPC_FUNC_TAG | instruction index, which only the
+ * callback-taking helpers accept. */
+#define XDPC_PSEUDO_FUNC 3
+#define XDPC_FUNC_TAG 0xbf00c0de00000000ull
+#define XDPC_MAX_LOOPS (1u << 23) /* the kernel's BPF_MAX_LOOPS */
 
 struct xdpc_map {
 	char name[64];

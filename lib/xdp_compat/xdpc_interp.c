@@ -10,6 +10,7 @@
  * served as the kernel's convert_ctx_access would. A fault, or running
  * past the instruction budget, ends the run as XDP_ABORTED with a trace.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -92,6 +93,11 @@ bswap(uint64_t v, int32_t bits)
 struct frame {
 	uint32_t ret_pc;
 	uint64_t saved[4];      /* r6-r9 */
+	/* a bpf_loop in progress: the callback returns to the loop, which
+	 * calls it again or returns the count to ret_pc */
+	bool loop;
+	uint32_t cb_pc, i, n;
+	uint64_t cb_ctx;
 };
 
 uint32_t
@@ -406,10 +412,53 @@ bad_atomic:
 						return XDPC_ABORTED;
 					}
 					frames[depth].ret_pc = pc;
+					frames[depth].loop = false;
 					memcpy(frames[depth].saved, &reg[6], 32);
 					depth++;
 					reg[10] -= XDPC_STACK;
 					pc += in->imm;
+					continue;
+				} else if (in->imm == BPF_FUNC_loop) {
+					/* r1 nr_loops, r2 callback, r3 ctx, r4
+					 * flags: errors as the kernel's */
+					uint64_t cb = reg[2];
+
+					if ((cb & ~0xffffffffull) != XDPC_FUNC_TAG ||
+					    (uint32_t)cb >= prog->n) {
+						xdpc_fault(&r, "program %s: instruction %u: "
+							   "bpf_loop callback is not a "
+							   "function", prog->name, pc - 1);
+						return XDPC_ABORTED;
+					}
+					if (reg[4] != 0) {
+						reg[0] = (uint64_t)-EINVAL;
+						continue;
+					}
+					if ((uint32_t)reg[1] > XDPC_MAX_LOOPS) {
+						reg[0] = (uint64_t)-E2BIG;
+						continue;
+					}
+					if ((uint32_t)reg[1] == 0) {
+						reg[0] = 0;
+						continue;
+					}
+					if (depth + 1 >= XDPC_MAX_CALL_DEPTH) {
+						xdpc_fault(&r, "program %s: instruction %u: "
+							   "calls nested deeper than %u",
+							   prog->name, pc - 1,
+							   XDPC_MAX_CALL_DEPTH);
+						return XDPC_ABORTED;
+					}
+					frames[depth] = (struct frame){
+						.ret_pc = pc, .loop = true,
+						.cb_pc = (uint32_t)cb, .i = 0,
+						.n = (uint32_t)reg[1], .cb_ctx = reg[3] };
+					memcpy(frames[depth].saved, &reg[6], 32);
+					depth++;
+					reg[10] -= XDPC_STACK;
+					reg[1] = 0;
+					reg[2] = frames[depth - 1].cb_ctx;
+					pc = frames[depth - 1].cb_pc;
 					continue;
 				} else if (in->imm == BPF_FUNC_tail_call) {
 					/* r1 ctx, r2 map, r3 index. A miss falls
@@ -469,6 +518,20 @@ bad_atomic:
 				if (depth == 0)
 					return (uint32_t)reg[0] <= XDPC_REDIRECT ?
 					       (uint32_t)reg[0] : XDPC_ABORTED;
+				if (frames[depth - 1].loop) {
+					struct frame *f = &frames[depth - 1];
+
+					/* the kernel: stop on a nonzero return and
+					 * report the iterations run, this one too */
+					f->i++;
+					if (reg[0] == 0 && f->i < f->n) {
+						reg[1] = f->i;
+						reg[2] = f->cb_ctx;
+						pc = f->cb_pc;
+						continue;
+					}
+					reg[0] = f->i;
+				}
 				depth--;
 				pc = frames[depth].ret_pc;
 				memcpy(&reg[6], frames[depth].saved, 32);

@@ -94,6 +94,7 @@ static const struct tcase cases[] = {
 	  NULL, 0, redirect_setup },
 	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_sampler.o", "corpus_sampler",
 	  NULL, 0 },
+	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_loop.o", "corpus_loop", NULL, 0 },
 };
 
 /* Ring buffer records, as each side's consumer delivers them. */
