@@ -118,6 +118,31 @@ int xdpc_map_get_next_key(struct xdpc_map *map, const void *key,
 typedef void (*xdpc_ringbuf_cb)(void *ctx, const void *data, uint32_t len);
 int xdpc_ringbuf_consume(struct xdpc_map *map, xdpc_ringbuf_cb cb, void *ctx);
 
+/**
+ * PERF_EVENT_ARRAY consumer side. As perf_buffer__new() puts a per-CPU
+ * perf event in each slot, xdpc_perf_open() gives slot @p index a ring of
+ * @p size bytes (a power of two, at least 4096) bound to CPU @p cpu
+ * (the xdpc_buff cpu of the runs that write it). A program writing to a
+ * slot that is not open gets -ENOENT, to a slot bound to another CPU
+ * -EOPNOTSUPP, to a full ring -ENOSPC (counted as lost), as in the kernel.
+ * Returns 0, -EINVAL (not a PERF_EVENT_ARRAY, bad index or size), -EBUSY
+ * (already open) or -ENOMEM.
+ */
+int xdpc_perf_open(struct xdpc_map *map, uint32_t index, unsigned int cpu,
+		   uint32_t size);
+/**
+ * Deliver slot @p index's samples in order to @p cb, each as the kernel's
+ * raw sample: the program's bytes, then packet bytes, zero padded so that
+ * the size plus its 4-byte header is a multiple of 8 (the size libbpf's
+ * perf_buffer hands its callback). Returns samples delivered; @p lost (may
+ * be NULL) gets the samples dropped on a full ring since the last call.
+ * One consumer per slot, concurrently with the writing lcore.
+ */
+typedef void (*xdpc_perf_cb)(void *ctx, uint32_t index, const void *data,
+			     uint32_t size);
+int xdpc_perf_consume(struct xdpc_map *map, uint32_t index, xdpc_perf_cb cb,
+		      void *ctx, uint64_t *lost);
+
 /*
  * Map types with a special value: PROG_ARRAY holds program index + 1
  * (0 = empty) where the kernel holds a program fd; DEVMAP and DEVMAP_HASH

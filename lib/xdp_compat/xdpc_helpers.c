@@ -445,6 +445,37 @@ h_spin_unlock(struct xdpc_run *r, uint64_t lock, uint64_t a2, uint64_t a3,
 	return 0;
 }
 
+/* bpf_perf_event_output(ctx, map, flags, data, size): the flags carry
+ * the slot (or BPF_F_CURRENT_CPU) and, in BPF_F_CTXLEN_MASK, how many
+ * packet bytes to append after the program's, as bpf_xdp_event_output. */
+static uint64_t
+h_perf_event_output(struct xdpc_run *r, uint64_t ctx, uint64_t mp,
+		    uint64_t flags, uint64_t data, uint64_t size)
+{
+	struct xdpc_map *m = map_arg(r, mp, "bpf_perf_event_output");
+	struct xdpc_buff *b = r->buf;
+	uint64_t pkt_len = (flags & BPF_F_CTXLEN_MASK) >> 32;
+
+	(void)ctx;
+	if (m == NULL)
+		return 0;
+	if (m->type != BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
+		xdpc_fault(r, "program %s: bpf_perf_event_output on map %s, not "
+			   "a PERF_EVENT_ARRAY", r->prog->name, m->name);
+		return 0;
+	}
+	if (!rd(r, data, size, "bpf_perf_event_output data"))
+		return 0;
+	if (flags & ~(BPF_F_INDEX_MASK | BPF_F_CTXLEN_MASK))
+		return (uint64_t)-EINVAL;
+	if (pkt_len > (uint64_t)(b->data_end - b->data))
+		return (uint64_t)-EFAULT;
+	return (uint64_t)xdpc_perf_output(m, flags, r->cpu,
+					  (const void *)(uintptr_t)data,
+					  (uint32_t)size, b->data,
+					  (uint32_t)pkt_len);
+}
+
 static const struct xdpc_helper helpers[] = {
 	[BPF_FUNC_tail_call] = { "bpf_tail_call", NULL }, /* the interpreter's */
 	[BPF_FUNC_loop] = { "bpf_loop", NULL }, /* the interpreter's */
@@ -474,6 +505,8 @@ static const struct xdpc_helper helpers[] = {
 	[BPF_FUNC_xdp_get_buff_len] = { "bpf_xdp_get_buff_len", h_buff_len },
 	[BPF_FUNC_xdp_load_bytes] = { "bpf_xdp_load_bytes", h_load_bytes },
 	[BPF_FUNC_xdp_store_bytes] = { "bpf_xdp_store_bytes", h_store_bytes },
+	[BPF_FUNC_perf_event_output] = { "bpf_perf_event_output",
+					 h_perf_event_output },
 };
 
 const struct xdpc_helper *

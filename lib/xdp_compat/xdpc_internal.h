@@ -47,6 +47,7 @@ struct xdpc_map {
 	/* RINGBUF: data is mapped twice back to back (as in the kernel) so
 	 * a record that wraps stays contiguous */
 	uint64_t rb_size, rb_cons, rb_prod;
+	struct xdpc_perf_slot *perf; /* PERF_EVENT_ARRAY: one per entry */
 	pthread_mutex_t lock;   /* application updates vs each other */
 	/* global data sections are single-element array maps */
 	int sec_idx;
@@ -83,6 +84,14 @@ long xdpc_map_delete_elem(struct xdpc_map *m, const void *key);
 /* RINGBUF producer side (helpers). */
 void *xdpc_ringbuf_reserve(struct xdpc_map *m, uint64_t size);
 void xdpc_ringbuf_commit(void *data, bool discard);
+/* PERF_EVENT_ARRAY (xdpc_perf.c) */
+int xdpc_perf_create(struct xdpc_map *m, char *err, size_t errlen);
+void xdpc_perf_free(struct xdpc_map *m);
+/* bpf_perf_event_output: @meta then @pkt_len bytes of @pkt, to the slot
+ * @flags names; the kernel's return codes. */
+long xdpc_perf_output(struct xdpc_map *m, uint64_t flags, unsigned int cpu,
+		      const void *meta, uint32_t meta_len, const void *pkt,
+		      uint32_t pkt_len);
 /* Is [p, p+len) inside some value of @m? (for memory checks) */
 bool xdpc_map_value_range(const struct xdpc_map *m, const void *p, size_t len);
 

@@ -218,11 +218,22 @@ hash: {
 		m->rb_size = m->max_entries;
 		return 0;
 	}
+	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+		return xdpc_perf_create(m, err, errlen);
 	default:
 		snprintf(err, errlen, "map %s: map type %u is not supported yet",
 			 m->name, m->type);
 		return -ENOTSUP;
 	}
+}
+
+/* Maps whose storage is not elements the program or bpf(2)-style
+ * calls may look up: ring buffers, perf event rings. */
+static inline bool
+no_elems(const struct xdpc_map *m)
+{
+	return m->type == BPF_MAP_TYPE_RINGBUF ||
+	       m->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY;
 }
 
 /* Record header: length with the busy and discard bits, as the kernel's
@@ -296,6 +307,11 @@ xdpc_ringbuf_consume(struct xdpc_map *m, xdpc_ringbuf_cb cb, void *ctx)
 void
 xdpc_map_free(struct xdpc_map *m)
 {
+	if (m->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
+		xdpc_perf_free(m);
+		pthread_mutex_destroy(&m->lock);
+		return;
+	}
 	if (m->type == BPF_MAP_TYPE_RINGBUF && m->data != NULL) {
 		munmap(m->data, m->data_len);
 		m->data = NULL;
@@ -386,6 +402,8 @@ xdpc_map_lookup_elem(struct xdpc_map *m, const void *key, unsigned int cpu)
 	uint32_t idx;
 	uint8_t *v;
 
+	if (no_elems(m))
+		return NULL; /* the kernel's verifier refuses these */
 	if (!is_hash(m->type)) {
 		memcpy(&idx, key, 4);
 		if (idx >= m->max_entries)
@@ -522,7 +540,7 @@ long
 xdpc_map_update_elem(struct xdpc_map *m, const void *key, const void *value,
 		     uint64_t flags, unsigned int cpu)
 {
-	if (m->type == BPF_MAP_TYPE_RINGBUF)
+	if (no_elems(m))
 		return -EINVAL;
 	return update(m, key, value, flags, cpu);
 }
@@ -530,7 +548,7 @@ xdpc_map_update_elem(struct xdpc_map *m, const void *key, const void *value,
 long
 xdpc_map_delete_elem(struct xdpc_map *m, const void *key)
 {
-	if (m->type == BPF_MAP_TYPE_RINGBUF)
+	if (no_elems(m))
 		return -EINVAL;
 	uint32_t *link, e;
 	uint8_t kbuf[4 + 256];
@@ -587,7 +605,7 @@ xdpc_map_lookup(struct xdpc_map *m, const void *key, void *value)
 {
 	uint8_t *v;
 
-	if (m->type == BPF_MAP_TYPE_RINGBUF)
+	if (no_elems(m))
 		return -EINVAL;
 	if (!is_percpu(m->type)) {
 		v = xdpc_map_lookup_elem(m, key, 0);
@@ -611,7 +629,7 @@ int
 xdpc_map_update(struct xdpc_map *m, const void *key, const void *value,
 		uint64_t flags)
 {
-	if (m->type == BPF_MAP_TYPE_RINGBUF)
+	if (no_elems(m))
 		return -EINVAL;
 	if (m->readonly)
 		return -EPERM;
@@ -629,6 +647,7 @@ xdpc_map_get_next_key(struct xdpc_map *m, const void *key, void *next)
 {
 	uint32_t idx;
 
+	/* a PERF_EVENT_ARRAY's slots iterate as an array's, as in bpf(2) */
 	if (m->type == BPF_MAP_TYPE_RINGBUF)
 		return -EINVAL;
 	if (!is_hash(m->type)) {

@@ -9,6 +9,7 @@
  * seeded random frames.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,6 +96,7 @@ static const struct tcase cases[] = {
 	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_sampler.o", "corpus_sampler",
 	  NULL, 0 },
 	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_loop.o", "corpus_loop", NULL, 0 },
+	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_perf.o", "corpus_perf", NULL, 0 },
 };
 
 /* Ring buffer records, as each side's consumer delivers them. */
@@ -151,6 +153,114 @@ compare_ringbufs(const struct tcase *tc, struct bpf_object *kobj,
 		      "%u from xdp_compat", tc->prog, kr.n, xr.n);
 		CHECK(kr.used == xr.used && memcmp(kr.buf, xr.buf, kr.used) == 0,
 		      "%s: ring buffer records differ", tc->prog);
+	}
+}
+
+/* PERF_EVENT_ARRAY samples: libbpf's perf_buffer on the kernel side
+ * (a perf event per CPU), xdpc_perf_open on the same slots here. */
+#define PERF_PAGES 64
+struct perf_pair {
+	struct perf_buffer *pb;
+	struct xdpc_map *m;
+	int kfd;
+	uint32_t nslots;
+	struct records kr, xr;
+	uint64_t klost;
+};
+
+static void
+k_sample(void *ctx, int cpu, void *data, __u32 size)
+{
+	uint32_t c = (uint32_t)cpu;
+
+	k_record(ctx, &c, 4);
+	k_record(ctx, data, size);
+}
+
+static void
+k_lost(void *ctx, int cpu, __u64 n)
+{
+	(void)cpu;
+	((struct perf_pair *)ctx)->klost += n;
+}
+
+static void
+x_sample(void *ctx, uint32_t index, const void *data, uint32_t size)
+{
+	k_record(ctx, &index, 4);
+	k_record(ctx, (void *)(uintptr_t)data, size);
+}
+
+static void
+open_perf(const struct tcase *tc, struct bpf_object *kobj,
+	  struct xdpc_obj *xobj, struct perf_pair *pp)
+{
+	struct xdpc_map *m;
+	int kcpus = libbpf_num_possible_cpus();
+
+	memset(pp, 0, sizeof(*pp));
+	for (unsigned int i = 0; (m = xdpc_obj_map_at(xobj, i)) != NULL; i++) {
+		struct xdpc_map_info mi;
+
+		xdpc_map_info(m, &mi);
+		if (mi.type != BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+			continue;
+		pp->m = m;
+		pp->kfd = bpf_map__fd(bpf_object__find_map_by_name(kobj,
+								   mi.name));
+		pp->pb = perf_buffer__new(pp->kfd, PERF_PAGES, k_sample, k_lost, &pp->kr, NULL);
+		REQUIRE(pp->pb != NULL, "%s: perf_buffer__new", tc->prog);
+		pp->nslots = (uint32_t)kcpus < mi.max_entries ?
+			     (uint32_t)kcpus : mi.max_entries;
+		for (uint32_t s = 0; s < pp->nslots; s++)
+			CHECK_EQ(xdpc_perf_open(m, s, s, PERF_PAGES * 4096), 0);
+		CHECK_EQ(xdpc_perf_open(m, 0, 0, PERF_PAGES * 4096), -EBUSY);
+		return;
+	}
+}
+
+static void
+compare_perf(const struct tcase *tc, struct perf_pair *pp)
+{
+	uint64_t lost, xlost = 0;
+
+	if (pp->pb == NULL)
+		return;
+	perf_buffer__consume(pp->pb);
+	for (uint32_t s = 0; s < pp->nslots; s++) {
+		CHECK(xdpc_perf_consume(pp->m, s, x_sample, &pp->xr, &lost) >= 0,
+		      "%s: consume slot %u", tc->prog, s);
+		xlost += lost;
+	}
+	CHECK(pp->kr.n > 0 && pp->kr.n == pp->xr.n, "%s: %u perf samples "
+	      "(with their CPU) from the kernel, %u from xdp_compat", tc->prog,
+	      pp->kr.n / 2, pp->xr.n / 2);
+	CHECK(pp->kr.used == pp->xr.used &&
+	      memcmp(pp->kr.buf, pp->xr.buf, pp->kr.used) == 0,
+	      "%s: perf samples differ", tc->prog);
+	CHECK(pp->klost == 0 && xlost == 0, "%s: lost samples: kernel %" PRIu64
+	      ", xdp_compat %" PRIu64, tc->prog, pp->klost, xlost);
+	perf_buffer__free(pp->pb);
+	{
+		uint32_t k, nk = 0, xk = 0;
+		bool has = false;
+		int fd = -1;
+		struct xdpc_map_info mi;
+
+		xdpc_map_info(pp->m, &mi);
+		fd = pp->kfd;
+		while (bpf_map_get_next_key(fd, has ? &k : NULL, &k) == 0) {
+			has = true;
+			nk++;
+		}
+		has = false;
+		while (xdpc_map_get_next_key(pp->m, has ? &k : NULL, &k) == 0) {
+			has = true;
+			xk++;
+		}
+		CHECK(nk == xk && xk == mi.max_entries, "%s: map %s: %u slots "
+		      "iterate in the kernel, %u in xdp_compat", tc->prog,
+		      mi.name, nk, xk);
 	}
 }
 
@@ -250,7 +360,8 @@ compare_maps(const struct tcase *tc, struct bpf_object *kobj,
 		 * and program indexes here (its effect shows in the runs) */
 		if (!strcmp(mi.name, ".rodata") ||
 		    mi.type == BPF_MAP_TYPE_PROG_ARRAY ||
-		    mi.type == BPF_MAP_TYPE_RINGBUF)
+		    mi.type == BPF_MAP_TYPE_RINGBUF ||
+		    mi.type == BPF_MAP_TYPE_PERF_EVENT_ARRAY) /* fds there */
 			continue;
 		km = bpf_object__find_map_by_name(kobj, mi.name);
 		CHECK(km != NULL, "%s: kernel has no map %s", tc->prog, mi.name);
@@ -313,6 +424,7 @@ run_case(const struct tcase *tc)
 	struct bpf_object *kobj = bpf_object__open_file(tc->file, NULL);
 	struct xdpc_obj *xobj;
 	struct xdpc_prog *xp;
+	static struct perf_pair perf;
 	char err[512];
 	int fd;
 
@@ -341,6 +453,7 @@ run_case(const struct tcase *tc)
 	CHECK_EQ(xdpc_obj_load(xobj, err, sizeof(err)), 0);
 	if (tc->setup != NULL)
 		tc->setup(kobj, xobj);
+	open_perf(tc, kobj, xobj, &perf);
 	fd = bpf_program__fd(bpf_object__find_program_by_name(kobj, tc->prog));
 	xp = xdpc_obj_prog(xobj, tc->prog);
 	REQUIRE(fd >= 0 && xp != NULL, "program %s", tc->prog);
@@ -384,6 +497,7 @@ run_case(const struct tcase *tc)
 	}
 	compare_maps(tc, kobj, xobj);
 	compare_ringbufs(tc, kobj, xobj);
+	compare_perf(tc, &perf);
 	bpf_object__close(kobj);
 	xdpc_obj_close(xobj);
 }
@@ -432,6 +546,18 @@ main(void)
 	if (geteuid() != 0)
 		SKIP("not root: the kernel side needs bpf()");
 	libbpf_set_print(NULL);
+	/* BPF_F_CURRENT_CPU and per-CPU maps: the kernel's test runs and
+	 * ours (xdpc_buff cpu 0) on the same CPU */
+	{
+		cpu_set_t one;
+
+		CPU_ZERO(&one);
+		CPU_SET(0, &one);
+		if (sched_setaffinity(0, sizeof(one), &one) != 0) {
+			fprintf(stderr, "pin to CPU 0: %s\n", strerror(errno));
+			return 1;
+		}
+	}
 	make_inputs();
 	for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int before = t_failed;

@@ -3,10 +3,13 @@
  * xdp_compat without root or EAL: map semantics the kernel comparison
  * cannot pin down (LRU eviction order, -E2BIG when a hash is full, LPM
  * canonical keys and longest match, get_next_key iteration, update flag
- * errors, per-CPU layout), non-XDP sections skipped, and runs that fault
- * ending as XDP_ABORTED with a trace instead of crashing.
+ * errors, per-CPU layout, a full perf ring), non-XDP sections skipped,
+ * and runs that fault ending as XDP_ABORTED with a trace instead of
+ * crashing.
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <string.h>
 #include <linux/bpf.h>
 
 #include "mlx5x_config.h"
@@ -158,6 +161,71 @@ test_sections_and_names(void)
 	xdpc_obj_close(o);
 }
 
+static void
+count_sample(void *ctx, uint32_t index, const void *data, uint32_t size)
+{
+	(void)index;
+	(void)data;
+	CHECK((size + 4) % 8 == 0, "sample size %u + 4 not 8-aligned", size);
+	(*(uint32_t *)ctx)++;
+}
+
+/* A full perf ring: bpf_perf_event_output returns -ENOSPC, the sample is
+ * counted lost, and consuming frees the space again. Slot errors. */
+static void
+test_perf_full_ring(void)
+{
+	struct xdpc_obj *o = open_loaded(MLX5X_BUILD_ROOT "/tests/xdp/corpus_perf.o");
+	struct xdpc_map *m;
+	static uint8_t buf[4096];
+	uint32_t ok = 0, full = 0, got = 0;
+	uint64_t lost = 0;
+
+	if (o == NULL)
+		return;
+	m = xdpc_obj_map(o, "events");
+	REQUIRE(m != NULL, "events map");
+	CHECK_EQ(xdpc_perf_open(m, 0, 0, 1000), -EINVAL);  /* not 2^n */
+	CHECK_EQ(xdpc_perf_open(m, 4, 0, 4096), -EINVAL);  /* past the end */
+	CHECK_EQ(xdpc_perf_open(m, 0, 0, 4096), 0);
+	CHECK_EQ(xdpc_perf_consume(m, 1, count_sample, &got, NULL), -EINVAL);
+	for (unsigned int i = 0; i < 400; i++) {
+		struct xdpc_buff b = { .hard_start = buf, .frame_sz = sizeof(buf) };
+		uint32_t ret;
+		int32_t r1;
+
+		memset(buf, 0, sizeof(buf));
+		b.data = buf + XDPC_HEADROOM;
+		b.data_meta = b.data;
+		b.data_end = b.data + 64;
+		b.data[21] = 40;           /* 40 packet bytes per sample */
+		ret = xdpc_prog_run(xdpc_obj_prog(o, NULL), &b, NULL, 0);
+		memcpy(&r1, b.data + 32, 4);
+		if (ret == XDPC_TX)
+			ok++;
+		else if (r1 == -ENOSPC)
+			full++;
+	}
+	/* the second sample of each run (r6, slot 0) also fills the ring */
+	CHECK(ok > 0 && full > 0 && ok + full == 400, "%u written, %u full",
+	      ok, full);
+	CHECK(xdpc_perf_consume(m, 0, count_sample, &got, &lost) > 0, "consume");
+	CHECK(lost >= full, "lost %" PRIu64 " < %u refused", lost, full);
+	CHECK(got > ok, "%u samples for %u runs written", got, ok);
+	CHECK_EQ(xdpc_perf_consume(m, 0, count_sample, &got, &lost), 0);
+	CHECK_EQ(lost, 0);
+	{
+		struct xdpc_buff b = { .hard_start = buf, .frame_sz = sizeof(buf) };
+
+		b.data = buf + XDPC_HEADROOM;
+		b.data_meta = b.data;
+		b.data_end = b.data + 64;
+		CHECK_EQ(xdpc_prog_run(xdpc_obj_prog(o, NULL), &b, NULL, 0),
+			 XDPC_TX);
+	}
+	xdpc_obj_close(o);
+}
+
 /* Programs the verifier would refuse run without harm: each ends as
  * XDP_ABORTED with a trace. An unknown helper fails the load, named. */
 static void
@@ -204,5 +272,6 @@ main(void)
 	RUN(test_percpu_from_program);
 	RUN(test_sections_and_names);
 	RUN(test_faults_are_aborted);
+	RUN(test_perf_full_ring);
 	return test_report("test_xdpc");
 }
