@@ -43,6 +43,7 @@ rc=$?
 check "no port: clear message" '[ $rc = 2 ] && grep -q "no ports: give EAL --vdev" "$out"'
 # XDP in generic mode: the bundled action selector, exact counts.
 PROGS=$(dirname "$APP")/progs
+CORPUS=$(dirname "$APP")/../../tests/xdp
 for act in 1:drop 2:pass 3:tx; do
   n=${act%%:*}; name=${act##*:}
   "$APP" $EAL --vdev "net_mlx5x0,wire=gen,gen_count=50000,dev_mode=inline" \
@@ -81,5 +82,11 @@ check "prog-run: --set and --map-dump" '[ $rc = 0 ] && grep -q "^retval: 1 (XDP_
 "$APP" prog-run "$pkt" --data-in "$pkt" >"$out" 2>&1
 rc=$?
 check "prog-run: not an ELF object" '[ $rc = 1 ] && grep -q "not an ELF object" "$out"'
+"$APP" prog-run "$CORPUS/unit_extern.o" --data-in "$pkt" >"$out" 2>&1
+rc=$?
+check "prog-run: relocation to a missing symbol" '[ $rc = 1 ] && grep -q "unit_extern.o: program wants_extern: instruction 0: relocation to missing_limit, which is undefined" "$out"'
+"$APP" prog-run "$CORPUS/unit_nohelper.o" --data-in "$pkt" >"$out" 2>&1
+rc=$?
+check "prog-run: unknown helper" '[ $rc = 1 ] && grep -q "instruction [0-9]* calls helper bpf_fib_lookup (id 69)" "$out"'
 rm -f "$pkt"
 exit $fail

@@ -261,6 +261,13 @@ test_faults_are_aborted(void)
 	      strstr(err, "bpf_fib_lookup (id 69)") != NULL &&
 	      strstr(err, "instruction") != NULL, "load error: %s", err);
 	xdpc_obj_close(o);
+	/* a relocation to a symbol no section defines */
+	o = xdpc_obj_open(MLX5X_BUILD_ROOT "/tests/xdp/unit_extern.o", err,
+			  sizeof(err));
+	CHECK(o == NULL && strstr(err, "unit_extern.o") != NULL &&
+	      strstr(err, "missing_limit, which is undefined") != NULL,
+	      "open error: %s", err);
+	xdpc_obj_close(o);
 }
 
 int
