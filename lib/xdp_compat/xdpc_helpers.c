@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <rte_log.h>
+
 #include "xdpc_internal.h"
 
 /* The kernel keeps a struct xdp_frame in the headroom (40 bytes) and a
@@ -154,21 +156,27 @@ h_cpu(struct xdpc_run *r, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
 	return r->cpu;
 }
 
+/* bpf_trace_printk lines go to the DPDK log, type lib.xdp_compat */
+RTE_LOG_REGISTER(xdpc_logtype, lib.xdp_compat, INFO);
+
 static uint64_t
 h_trace_printk(struct xdpc_run *r, uint64_t fmt, uint64_t len, uint64_t a3,
 	       uint64_t a4, uint64_t a5)
 {
-	char f[128], out[256];
-	size_t n;
+	const uint64_t args[3] = { a3, a4, a5 };
+	char out[512]; /* the kernel's MAX_BPRINTF_BUF */
+	int n;
 
-	if (len == 0 || len > sizeof(f) || !rd(r, fmt, len, "bpf_trace_printk"))
-		return (uint64_t)-EINVAL;
-	memcpy(f, (const void *)(uintptr_t)fmt, len);
-	f[len - 1] = '\0';
-	/* The kernel's subset: integers only here, at most three. */
-	n = (size_t)snprintf(out, sizeof(out), f, a3, a4, a5);
-	fprintf(stderr, "xdp_compat: %s: %s", r->prog->name, out);
-	return n < sizeof(out) ? n : sizeof(out) - 1;
+	if (!rd(r, fmt, len, "bpf_trace_printk format"))
+		return 0;
+	n = xdpc_bprintf(r, (const char *)(uintptr_t)fmt, (size_t)len, args,
+			 out, sizeof(out));
+	if (n < 0)
+		return (uint64_t)(int64_t)n;
+	rte_log(RTE_LOG_INFO, xdpc_logtype, "xdp_compat: %s: %s%s",
+		r->prog->name, out,
+		n > 0 && out[strlen(out) - 1] == '\n' ? "" : "\n");
+	return (uint64_t)n;
 }
 
 static uint64_t

@@ -84,6 +84,13 @@ long xdpc_map_delete_elem(struct xdpc_map *m, const void *key);
 /* RINGBUF producer side (helpers). */
 void *xdpc_ringbuf_reserve(struct xdpc_map *m, uint64_t size);
 void xdpc_ringbuf_commit(void *data, bool discard);
+struct xdpc_run;
+/* bpf_trace_printk's formatter (xdpc_printk.c): the kernel's accepted
+ * conversions, at most three of @args; the length the kernel would
+ * return, or -EINVAL. */
+int xdpc_bprintf(struct xdpc_run *r, const char *fmt, size_t fmt_size,
+		 const uint64_t *args, char *out, size_t outlen);
+
 /* PERF_EVENT_ARRAY (xdpc_perf.c) */
 int xdpc_perf_create(struct xdpc_map *m, char *err, size_t errlen);
 void xdpc_perf_free(struct xdpc_map *m);

@@ -97,6 +97,8 @@ static const struct tcase cases[] = {
 	  NULL, 0 },
 	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_loop.o", "corpus_loop", NULL, 0 },
 	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_perf.o", "corpus_perf", NULL, 0 },
+	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_printk.o", "corpus_printk", NULL,
+	  0 },
 };
 
 /* Ring buffer records, as each side's consumer delivers them. */

@@ -9,7 +9,11 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <rte_log.h>
 #include <linux/bpf.h>
 
 #include "mlx5x_config.h"
@@ -226,6 +230,40 @@ test_perf_full_ring(void)
 	xdpc_obj_close(o);
 }
 
+/* bpf_trace_printk lines reach the DPDK log (type lib.xdp_compat), and
+ * a hostile format prints nothing and returns -EINVAL. */
+static void
+test_printk_to_dpdk_log(void)
+{
+	struct xdpc_obj *o = open_loaded(MLX5X_BUILD_ROOT "/tests/xdp/corpus_printk.o");
+	static uint8_t buf[4096];
+	struct xdpc_buff b = { .hard_start = buf, .frame_sz = sizeof(buf) };
+	char *log = NULL;
+	size_t loglen = 0;
+	FILE *f = open_memstream(&log, &loglen);
+	int32_t r8;
+
+	if (o == NULL || f == NULL)
+		return;
+	b.data = buf + XDPC_HEADROOM;
+	b.data_meta = b.data;
+	b.data_end = b.data + 96;
+	for (int i = 0; i < 96; i++)
+		b.data[i] = (uint8_t)i;
+	rte_openlog_stream(f);
+	CHECK_EQ(xdpc_prog_run(xdpc_obj_prog(o, NULL), &b, NULL, 0), XDPC_PASS);
+	rte_openlog_stream(NULL);
+	fclose(f);
+	CHECK(log != NULL && strstr(log, "xdp_compat: corpus_printk: c=V s=eth5%\n"),
+	      "log: %s", log ? log : "(none)");
+	CHECK(log != NULL && strstr(log, "ip=26.27.28.29 ") != NULL, "%%pI4");
+	CHECK(log != NULL && strstr(log, "float") == NULL, "refused format printed");
+	memcpy(&r8, b.data + 32 + 8 * 4, 4);
+	CHECK_EQ(r8, -EINVAL);
+	free(log);
+	xdpc_obj_close(o);
+}
+
 /* Programs the verifier would refuse run without harm: each ends as
  * XDP_ABORTED with a trace. An unknown helper fails the load, named. */
 static void
@@ -280,5 +318,6 @@ main(void)
 	RUN(test_sections_and_names);
 	RUN(test_faults_are_aborted);
 	RUN(test_perf_full_ring);
+	RUN(test_printk_to_dpdk_log);
 	return test_report("test_xdpc");
 }
