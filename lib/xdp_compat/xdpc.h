@@ -118,6 +118,29 @@ int xdpc_map_get_next_key(struct xdpc_map *map, const void *key,
 typedef void (*xdpc_ringbuf_cb)(void *ctx, const void *data, uint32_t len);
 int xdpc_ringbuf_consume(struct xdpc_map *map, xdpc_ringbuf_cb cb, void *ctx);
 
+/** Most buffers one xdpc_prog_run_burst call takes. */
+#define XDPC_BURST_MAX 512
+
+/**
+ * Redirect flush: the buffers of one burst sent to @p ifindex, in burst
+ * order, handed over once the whole burst has run (as xdp_do_flush). With
+ * BPF_F_BROADCAST the same buffer goes to every target in the map, and
+ * it is the callee's to copy it.
+ */
+typedef void (*xdpc_flush_fn)(void *ctx, uint32_t ifindex,
+			      struct xdpc_buff *const *bufs, uint16_t n);
+
+/**
+ * Run @p prog over @p n (at most XDPC_BURST_MAX) buffers; @p actions[i]
+ * gets the verdict of @p bufs[i]. The REDIRECTs are grouped by target and
+ * flushed at the end of the burst through @p flush, one call per target
+ * in the order first seen (@p flush NULL: read each buffer's redirect
+ * fields instead). Returns how many buffers were redirected, or -EINVAL.
+ */
+int xdpc_prog_run_burst(struct xdpc_prog *prog, struct xdpc_buff *const *bufs,
+			uint16_t n, uint32_t *actions, xdpc_flush_fn flush,
+			void *ctx);
+
 /**
  * PERF_EVENT_ARRAY consumer side. As perf_buffer__new() puts a per-CPU
  * perf event in each slot, xdpc_perf_open() gives slot @p index a ring of

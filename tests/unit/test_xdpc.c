@@ -230,6 +230,78 @@ test_perf_full_ring(void)
 	xdpc_obj_close(o);
 }
 
+struct flushed {
+	uint32_t ifx[8], n[8];
+	struct xdpc_buff *first[8];
+	unsigned int calls;
+};
+
+static void
+on_flush(void *ctx, uint32_t ifindex, struct xdpc_buff *const *bufs,
+	 uint16_t n)
+{
+	struct flushed *f = ctx;
+
+	if (f->calls < 8) {
+		f->ifx[f->calls] = ifindex;
+		f->n[f->calls] = n;
+		f->first[f->calls] = bufs[0];
+	}
+	f->calls++;
+}
+
+/* A burst: verdicts per buffer, redirects grouped per target and flushed
+ * once at the end, targets in first-seen order, broadcast expanded with
+ * the ingress port left out. */
+static void
+test_burst_redirect_flush(void)
+{
+	struct xdpc_obj *o = open_loaded(MLX5X_BUILD_ROOT "/tests/xdp/corpus_redirect.o");
+	static uint8_t mem[18][512];
+	struct xdpc_buff bb[18], *bufs[18];
+	uint32_t act[18], k, v;
+	static const uint32_t want[9] = { XDPC_REDIRECT, XDPC_PASS, XDPC_DROP,
+		XDPC_REDIRECT, XDPC_ABORTED, XDPC_REDIRECT, XDPC_TX,
+		XDPC_REDIRECT, XDPC_ABORTED };
+	struct flushed f = { .calls = 0 };
+
+	if (o == NULL)
+		return;
+	k = 0; v = 2;
+	CHECK_EQ(xdpc_map_update(xdpc_obj_map(o, "ports"), &k, &v, BPF_ANY), 0);
+	k = 2; v = 3;   /* the ingress port: left out of the broadcast */
+	CHECK_EQ(xdpc_map_update(xdpc_obj_map(o, "ports"), &k, &v, BPF_ANY), 0);
+	k = 7; v = 4;
+	CHECK_EQ(xdpc_map_update(xdpc_obj_map(o, "ports_hash"), &k, &v,
+				 BPF_ANY), 0);
+	for (int i = 0; i < 18; i++) {
+		memset(&bb[i], 0, sizeof(bb[i]));
+		bb[i].hard_start = mem[i];
+		bb[i].frame_sz = sizeof(mem[i]);
+		bb[i].data = mem[i] + XDPC_HEADROOM;
+		bb[i].data_meta = bb[i].data;
+		bb[i].data_end = bb[i].data + 64;
+		bb[i].ingress_ifindex = 3;
+		bb[i].data[20] = (uint8_t)(i % 9);
+		bufs[i] = &bb[i];
+	}
+	CHECK_EQ(xdpc_prog_run_burst(xdpc_obj_prog(o, NULL), bufs, 18, act,
+				     on_flush, &f), 8);
+	for (int i = 0; i < 18; i++)
+		CHECK(act[i] == want[i % 9], "buffer %d: action %u, want %u", i,
+		      act[i], want[i % 9]);
+	CHECK_EQ(f.calls, 3);
+	CHECK(f.ifx[0] == 2 && f.n[0] == 4 && f.first[0] == &bb[0],
+	      "first flush: ifindex %u, %u buffers", f.ifx[0], f.n[0]);
+	CHECK(f.ifx[1] == 4 && f.n[1] == 2 && f.first[1] == &bb[5],
+	      "second flush: ifindex %u, %u buffers", f.ifx[1], f.n[1]);
+	CHECK(f.ifx[2] == 1 && f.n[2] == 2 && f.first[2] == &bb[7],
+	      "third flush: ifindex %u, %u buffers", f.ifx[2], f.n[2]);
+	CHECK_EQ(xdpc_prog_run_burst(xdpc_obj_prog(o, NULL), bufs,
+				     XDPC_BURST_MAX + 1, act, NULL, NULL), -EINVAL);
+	xdpc_obj_close(o);
+}
+
 /* bpf_trace_printk lines reach the DPDK log (type lib.xdp_compat), and
  * a hostile format prints nothing and returns -EINVAL. */
 static void
@@ -319,5 +391,6 @@ main(void)
 	RUN(test_faults_are_aborted);
 	RUN(test_perf_full_ring);
 	RUN(test_printk_to_dpdk_log);
+	RUN(test_burst_redirect_flush);
 	return test_report("test_xdpc");
 }
