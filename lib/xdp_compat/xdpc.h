@@ -118,6 +118,18 @@ int xdpc_map_get_next_key(struct xdpc_map *map, const void *key,
 typedef void (*xdpc_ringbuf_cb)(void *ctx, const void *data, uint32_t len);
 int xdpc_ringbuf_consume(struct xdpc_map *map, xdpc_ringbuf_cb cb, void *ctx);
 
+/** Highest ifindex xdpc_netdev_set_mtu takes. */
+#define XDPC_MAX_IFINDEX 1023
+
+/**
+ * The MTU bpf_check_mtu sees on device @p ifindex (L3 bytes; the devices
+ * are Ethernet, 14-byte headers). Without an entry, an ifindex that is a
+ * DPDK port + 1 answers with that port's MTU, and any other gives the
+ * program -ENODEV, as a missing device does in the kernel. @p mtu 0
+ * removes the entry. Returns 0 or -EINVAL.
+ */
+int xdpc_netdev_set_mtu(uint32_t ifindex, uint32_t mtu);
+
 /** Most buffers one xdpc_prog_run_burst call takes. */
 #define XDPC_BURST_MAX 512
 

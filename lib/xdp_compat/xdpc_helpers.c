@@ -453,6 +453,21 @@ h_spin_unlock(struct xdpc_run *r, uint64_t lock, uint64_t a2, uint64_t a3,
 	return 0;
 }
 
+static uint64_t
+h_check_mtu(struct xdpc_run *r, uint64_t ctx, uint64_t ifindex,
+	    uint64_t mtu_len, uint64_t len_diff, uint64_t flags)
+{
+	uint32_t *m = (uint32_t *)(uintptr_t)mtu_len;
+
+	(void)ctx;
+	if (!wr(r, mtu_len, 4, "bpf_check_mtu mtu_len"))
+		return 0;
+	return (uint64_t)xdpc_check_mtu(r->buf->ingress_ifindex,
+					(uint32_t)ifindex,
+					(uint32_t)(r->buf->data_end - r->buf->data),
+					m, (int32_t)len_diff, flags);
+}
+
 /* bpf_perf_event_output(ctx, map, flags, data, size): the flags carry
  * the slot (or BPF_F_CURRENT_CPU) and, in BPF_F_CTXLEN_MASK, how many
  * packet bytes to append after the program's, as bpf_xdp_event_output. */
@@ -513,6 +528,7 @@ static const struct xdpc_helper helpers[] = {
 	[BPF_FUNC_xdp_get_buff_len] = { "bpf_xdp_get_buff_len", h_buff_len },
 	[BPF_FUNC_xdp_load_bytes] = { "bpf_xdp_load_bytes", h_load_bytes },
 	[BPF_FUNC_xdp_store_bytes] = { "bpf_xdp_store_bytes", h_store_bytes },
+	[BPF_FUNC_check_mtu] = { "bpf_check_mtu", h_check_mtu },
 	[BPF_FUNC_perf_event_output] = { "bpf_perf_event_output",
 					 h_perf_event_output },
 };

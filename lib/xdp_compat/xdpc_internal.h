@@ -91,6 +91,11 @@ struct xdpc_run;
 int xdpc_bprintf(struct xdpc_run *r, const char *fmt, size_t fmt_size,
 		 const uint64_t *args, char *out, size_t outlen);
 
+/* bpf_check_mtu (xdpc_netdev.c): the kernel's return codes. */
+long xdpc_check_mtu(uint32_t ingress_ifindex, uint32_t ifindex,
+		    uint32_t frame_len, uint32_t *mtu_len, int32_t len_diff,
+		    uint64_t flags);
+
 /* PERF_EVENT_ARRAY (xdpc_perf.c) */
 int xdpc_perf_create(struct xdpc_map *m, char *err, size_t errlen);
 void xdpc_perf_free(struct xdpc_map *m);

@@ -18,36 +18,44 @@
 
 static int t_checks, t_failed;
 
-#define CHECK(cond, ...)                                                     \
+/* Each macro evaluates its condition (and operands) exactly once, so a
+ * call with side effects can sit inside it. */
+#define CHECK(cond, ...) CHECK_AS(cond, #cond, __VA_ARGS__)
+#define CHECK_AS(cond, text, ...)                                            \
 	do {                                                                 \
 		t_checks++;                                                  \
 		if (!(cond)) {                                               \
 			t_failed++;                                          \
 			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__,        \
-				__LINE__, #cond);                            \
+				__LINE__, text);                             \
 			fprintf(stderr, __VA_ARGS__);                        \
 			fputc('\n', stderr);                                 \
 		}                                                            \
 	} while (0)
 
 #define CHECK_EQ(a, b)                                                       \
-	CHECK((unsigned long long)(a) == (unsigned long long)(b),            \
-	      "%s = %llu, %s = %llu", #a, (unsigned long long)(a), #b,       \
-	      (unsigned long long)(b))
+	do {                                                                 \
+		unsigned long long t_a_ = (unsigned long long)(a);           \
+		unsigned long long t_b_ = (unsigned long long)(b);           \
+		CHECK_AS(t_a_ == t_b_, #a " == " #b, "%s = %llu, %s = %llu", \
+			 #a, t_a_, #b, t_b_);                                \
+	} while (0)
 
 /* In a void test function: stop it on failure. */
 #define REQUIRE(cond, ...)                                                   \
 	do {                                                                 \
-		CHECK(cond, __VA_ARGS__);                                    \
-		if (!(cond))                                                 \
+		int t_ok_ = !!(cond);                                        \
+		CHECK_AS(t_ok_, #cond, __VA_ARGS__);                         \
+		if (!t_ok_)                                                  \
 			return;                                              \
 	} while (0)
 
 /* Anywhere: end the program on failure. */
 #define REQUIRE_OR_EXIT(cond, ...)                                           \
 	do {                                                                 \
-		CHECK(cond, __VA_ARGS__);                                    \
-		if (!(cond))                                                 \
+		int t_ok_ = !!(cond);                                        \
+		CHECK_AS(t_ok_, #cond, __VA_ARGS__);                         \
+		if (!t_ok_)                                                  \
 			exit(test_report(__func__));                         \
 	} while (0)
 

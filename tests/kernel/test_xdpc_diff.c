@@ -74,6 +74,21 @@ redirect_setup(struct bpf_object *k, struct xdpc_obj *x)
 	}
 }
 
+/* The kernel's test runs arrive on lo (ifindex 1): give xdp_compat the
+ * same device. */
+static void
+mtu_setup(struct bpf_object *k, struct xdpc_obj *x)
+{
+	FILE *f = fopen("/sys/class/net/lo/mtu", "r");
+	unsigned int mtu = 0;
+
+	(void)k;
+	(void)x;
+	REQUIRE(f != NULL && fscanf(f, "%u", &mtu) == 1, "lo's MTU");
+	fclose(f);
+	CHECK_EQ(xdpc_netdev_set_mtu(1, mtu), 0);
+}
+
 static const struct tcase cases[] = {
 	{ MLX5X_BUILD_ROOT "/app/testpmd-xdp/progs/xdp_drop.o", "xdp_drop", NULL, 0 },
 	{ MLX5X_BUILD_ROOT "/app/testpmd-xdp/progs/xdp_macswap.o", "xdp_macswap", NULL, 0 },
@@ -99,6 +114,8 @@ static const struct tcase cases[] = {
 	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_perf.o", "corpus_perf", NULL, 0 },
 	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_printk.o", "corpus_printk", NULL,
 	  0 },
+	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_mtu.o", "corpus_mtu", NULL, 0,
+	  mtu_setup },
 };
 
 /* Ring buffer records, as each side's consumer delivers them. */
