@@ -95,6 +95,8 @@ struct xdpc_map_info {
 	uint32_t value_size;   /**< Per CPU for per-CPU maps. */
 	uint32_t max_entries;
 	uint32_t nr_cpus;      /**< Value copies seen by the application. */
+	uint32_t id;           /**< What a map-in-map slot holds to name it
+				*   (where the kernel holds an fd). */
 };
 void xdpc_map_info(const struct xdpc_map *map, struct xdpc_map_info *info);
 

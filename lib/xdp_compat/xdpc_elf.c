@@ -88,6 +88,47 @@ state_free(struct elf_state *st)
 /* BTF-defined maps: each variable of DATASEC .maps is a struct whose
  * members encode the definition: __uint(x, N) is a pointer to an array
  * of N elements, __type(key, T) a pointer to T. */
+/* __array(values, struct inner): an array of pointers to a struct that
+ * describes the inner map as a map definition does. */
+static void
+inner_template(const struct btf *btf, const struct btf_type *t,
+	       struct xdpc_map *m)
+{
+	const struct btf_member *mb;
+
+	if (!btf_is_array(t))
+		return;
+	t = btf__type_by_id(btf, btf_array(t)->type);
+	if (!btf_is_ptr(t))
+		return;
+	t = btf__type_by_id(btf, t->type);
+	while (btf_is_mod(t) || btf_is_typedef(t))
+		t = btf__type_by_id(btf, t->type);
+	if (!btf_is_struct(t))
+		return; /* PROG_ARRAY: function prototypes */
+	mb = btf_members(t);
+	for (int k = 0; k < btf_vlen(t); k++, mb++) {
+		const char *mn = btf__name_by_offset(btf, mb->name_off);
+		const struct btf_type *f = btf__type_by_id(btf, mb->type);
+
+		if (!btf_is_ptr(f))
+			continue;
+		f = btf__type_by_id(btf, f->type);
+		if (!strcmp(mn, "type") && btf_is_array(f))
+			m->inner_type = btf_array(f)->nelems;
+		else if (!strcmp(mn, "key_size") && btf_is_array(f))
+			m->inner_key_size = btf_array(f)->nelems;
+		else if (!strcmp(mn, "value_size") && btf_is_array(f))
+			m->inner_value_size = btf_array(f)->nelems;
+		else if (!strcmp(mn, "key"))
+			m->inner_key_size = (uint32_t)btf__resolve_size(btf,
+				btf__type_by_id(btf, mb->type)->type);
+		else if (!strcmp(mn, "value"))
+			m->inner_value_size = (uint32_t)btf__resolve_size(btf,
+				btf__type_by_id(btf, mb->type)->type);
+	}
+}
+
 static int
 btf_maps(struct xdpc_obj *obj, char *err, size_t errlen)
 {
@@ -140,8 +181,11 @@ btf_maps(struct xdpc_obj *obj, char *err, size_t errlen)
 			uint32_t val = 0;
 
 			if (!strcmp(mn, "values")) {
-				/* __array(values, ...): static initialisers */
+				/* __array(values, ...): static initialisers;
+				 * for map-in-map the element type is the
+				 * inner map's template */
 				m->values_off = (int)(btf_member_bit_offset(def, k) / 8);
+				inner_template(btf, t, m);
 				continue;
 			}
 			if (!btf_is_ptr(t))
@@ -247,6 +291,22 @@ init_prog_arrays(struct xdpc_obj *obj, struct elf_state *st, char *err,
 
 				m = mi >= 0 ? &obj->maps[mi] : NULL;
 			}
+		}
+		if (m != NULL && xdpc_is_map_of_maps(m->type) &&
+		    m->values_off >= 0 &&
+		    target.st_shndx == (unsigned)st->maps_shndx) {
+			int in = map_at(obj, st, &target);
+
+			slot = (uint32_t)((rl.r_offset - ms.st_value -
+					   (uint32_t)m->values_off) / 8);
+			v = (uint32_t)in + 1;
+			if (in < 0 || slot >= m->max_entries ||
+			    xdpc_map_update(m, &slot, &v, BPF_ANY) != 0)
+				return fail(err, errlen, "%s: map %s: initialiser "
+					    "slot %u: %s is not a map of the "
+					    "inner template's shape", obj->path,
+					    m->name, slot, symname(st, &target));
+			continue;
 		}
 		p = xdpc_obj_prog(obj, symname(st, &target));
 		if (m == NULL || m->type != BPF_MAP_TYPE_PROG_ARRAY ||
@@ -579,6 +639,7 @@ xdpc_obj_open(const char *path, char *err, size_t errlen)
 	    (rc = legacy_maps(obj, st, err, errlen)) != 0)
 		goto out;
 	for (i = 0; i < obj->nr_maps; i++) {
+		obj->maps[i].obj = obj;
 		rc = xdpc_map_create(&obj->maps[i], err, errlen);
 		if (rc != 0)
 			goto out;

@@ -67,6 +67,10 @@ h_map_lookup(struct xdpc_run *r, uint64_t m, uint64_t k, uint64_t a3,
 	(void)a3; (void)a4; (void)a5;
 	if (map == NULL || !rd(r, k, map->key_size, "bpf_map_lookup_elem key"))
 		return 0;
+	if (xdpc_is_map_of_maps(map->type))
+		/* the inner map itself, for the next helper call */
+		return (uintptr_t)xdpc_map_inner(map, xdpc_map_lookup_elem(
+					map, (const void *)(uintptr_t)k, r->cpu));
 	return (uintptr_t)xdpc_map_lookup_elem(map, (const void *)(uintptr_t)k,
 					       r->cpu);
 }
@@ -81,6 +85,12 @@ h_map_update(struct xdpc_run *r, uint64_t m, uint64_t k, uint64_t v,
 	if (map == NULL || !rd(r, k, map->key_size, "bpf_map_update_elem key") ||
 	    !rd(r, v, map->value_size, "bpf_map_update_elem value"))
 		return 0;
+	if (xdpc_is_map_of_maps(map->type)) {
+		/* the kernel's verifier refuses this from a program */
+		xdpc_fault(r, "program %s: bpf_map_update_elem on map-in-map %s",
+			   r->prog->name, map->name);
+		return 0;
+	}
 	if (map->readonly)
 		return (uint64_t)-EPERM;
 	return (uint64_t)xdpc_map_update_elem(map, (const void *)(uintptr_t)k,
@@ -97,6 +107,11 @@ h_map_delete(struct xdpc_run *r, uint64_t m, uint64_t k, uint64_t a3,
 	(void)a3; (void)a4; (void)a5;
 	if (map == NULL || !rd(r, k, map->key_size, "bpf_map_delete_elem key"))
 		return 0;
+	if (xdpc_is_map_of_maps(map->type)) {
+		xdpc_fault(r, "program %s: bpf_map_delete_elem on map-in-map %s",
+			   r->prog->name, map->name);
+		return 0;
+	}
 	return (uint64_t)xdpc_map_delete_elem(map, (const void *)(uintptr_t)k);
 }
 

@@ -49,6 +49,10 @@ struct xdpc_map {
 	uint64_t rb_size, rb_cons, rb_prod;
 	struct xdpc_perf_slot *perf; /* PERF_EVENT_ARRAY: one per entry */
 	pthread_mutex_t lock;   /* application updates vs each other */
+	/* ARRAY_OF_MAPS / HASH_OF_MAPS: values are inner map index + 1
+	 * in obj, checked against the __array(values, ...) template */
+	struct xdpc_obj *obj;
+	uint32_t inner_type, inner_key_size, inner_value_size;
 	/* global data sections are single-element array maps */
 	int sec_idx;
 	int values_off;         /* BTF `values` member offset, -1 if none */
@@ -104,6 +108,13 @@ void xdpc_perf_free(struct xdpc_map *m);
 long xdpc_perf_output(struct xdpc_map *m, uint64_t flags, unsigned int cpu,
 		      const void *meta, uint32_t meta_len, const void *pkt,
 		      uint32_t pkt_len);
+/* Map-in-map: the inner map a value names, or NULL. */
+struct xdpc_map *xdpc_map_inner(struct xdpc_map *outer, const uint32_t *v);
+static inline bool
+xdpc_is_map_of_maps(uint32_t t)
+{
+	return t == BPF_MAP_TYPE_ARRAY_OF_MAPS || t == BPF_MAP_TYPE_HASH_OF_MAPS;
+}
 /* Is [p, p+len) inside some value of @m? (for memory checks) */
 bool xdpc_map_value_range(const struct xdpc_map *m, const void *p, size_t len);
 

@@ -49,7 +49,7 @@ is_hash(uint32_t t)
 {
 	return t == BPF_MAP_TYPE_HASH || t == BPF_MAP_TYPE_PERCPU_HASH ||
 	       is_lru(t) || t == BPF_MAP_TYPE_LPM_TRIE ||
-	       t == BPF_MAP_TYPE_DEVMAP_HASH;
+	       t == BPF_MAP_TYPE_DEVMAP_HASH || t == BPF_MAP_TYPE_HASH_OF_MAPS;
 }
 
 /* LRU list maintenance (caller holds the map lock). */
@@ -109,6 +109,19 @@ xdpc_map_create(struct xdpc_map *m, char *err, size_t errlen)
 			return -EINVAL;
 		}
 		if (m->type == BPF_MAP_TYPE_DEVMAP_HASH)
+			goto hash;
+		/* fall through */
+	case BPF_MAP_TYPE_ARRAY_OF_MAPS:
+	case BPF_MAP_TYPE_HASH_OF_MAPS:
+		if (m->value_size == 0)
+			m->value_size = 4; /* libbpf: an fd */
+		if (m->value_size != 4) {
+			snprintf(err, errlen, "map %s: a map-in-map value is 4 "
+				 "bytes", m->name);
+			return -EINVAL;
+		}
+		m->vsz8 = 8;
+		if (m->type == BPF_MAP_TYPE_HASH_OF_MAPS)
 			goto hash;
 		/* fall through */
 	case BPF_MAP_TYPE_ARRAY:
@@ -625,6 +638,25 @@ xdpc_map_lookup(struct xdpc_map *m, const void *key, void *value)
 	return 0;
 }
 
+struct xdpc_map *
+xdpc_map_inner(struct xdpc_map *outer, const uint32_t *v)
+{
+	struct xdpc_map *in;
+
+	if (v == NULL || *v == 0 || outer->obj == NULL ||
+	    *v > outer->obj->nr_maps)
+		return NULL;
+	in = &outer->obj->maps[*v - 1];
+	/* the kernel checks the inner map against the template when it is
+	 * inserted; a map of another shape never gets in */
+	if (in->type != outer->inner_type ||
+	    in->key_size != outer->inner_key_size ||
+	    in->value_size != outer->inner_value_size ||
+	    xdpc_is_map_of_maps(in->type))
+		return NULL;
+	return in;
+}
+
 int
 xdpc_map_update(struct xdpc_map *m, const void *key, const void *value,
 		uint64_t flags)
@@ -633,12 +665,28 @@ xdpc_map_update(struct xdpc_map *m, const void *key, const void *value,
 		return -EINVAL;
 	if (m->readonly)
 		return -EPERM;
+	if (xdpc_is_map_of_maps(m->type) && xdpc_map_inner(m, value) == NULL)
+		return -EINVAL; /* not a map of this object shaped as the
+				 * template */
 	return (int)update(m, key, value, flags, UINT32_MAX);
 }
 
 int
 xdpc_map_delete(struct xdpc_map *m, const void *key)
 {
+	if (m->type == BPF_MAP_TYPE_ARRAY_OF_MAPS ||
+	    m->type == BPF_MAP_TYPE_PROG_ARRAY) {
+		/* fd arrays: deleting empties the slot, as in bpf(2) */
+		uint32_t idx, old;
+
+		memcpy(&idx, key, 4);
+		if (idx >= m->max_entries)
+			return -E2BIG;
+		memcpy(&old, m->data + (size_t)idx * m->vsz8, 4);
+		__atomic_store_n((uint32_t *)(m->data + (size_t)idx * m->vsz8),
+				 0, __ATOMIC_RELEASE);
+		return old != 0 ? 0 : -ENOENT;
+	}
 	return (int)xdpc_map_delete_elem(m, key);
 }
 
@@ -697,4 +745,5 @@ xdpc_map_info(const struct xdpc_map *m, struct xdpc_map_info *info)
 	info->value_size = m->value_size;
 	info->max_entries = m->max_entries;
 	info->nr_cpus = is_percpu(m->type) ? XDPC_NCPU : 1;
+	info->id = m->obj != NULL ? (uint32_t)(m - m->obj->maps) + 1 : 0;
 }

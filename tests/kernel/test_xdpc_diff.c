@@ -116,6 +116,8 @@ static const struct tcase cases[] = {
 	  0 },
 	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_mtu.o", "corpus_mtu", NULL, 0,
 	  mtu_setup },
+	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_mapinmap.o", "corpus_mapinmap",
+	  NULL, 0 },
 };
 
 /* Ring buffer records, as each side's consumer delivers them. */
@@ -380,7 +382,9 @@ compare_maps(const struct tcase *tc, struct bpf_object *kobj,
 		if (!strcmp(mi.name, ".rodata") ||
 		    mi.type == BPF_MAP_TYPE_PROG_ARRAY ||
 		    mi.type == BPF_MAP_TYPE_RINGBUF ||
-		    mi.type == BPF_MAP_TYPE_PERF_EVENT_ARRAY) /* fds there */
+		    mi.type == BPF_MAP_TYPE_PERF_EVENT_ARRAY ||
+		    mi.type == BPF_MAP_TYPE_ARRAY_OF_MAPS ||
+		    mi.type == BPF_MAP_TYPE_HASH_OF_MAPS) /* fds there */
 			continue;
 		km = bpf_object__find_map_by_name(kobj, mi.name);
 		CHECK(km != NULL, "%s: kernel has no map %s", tc->prog, mi.name);

@@ -302,6 +302,52 @@ test_burst_redirect_flush(void)
 	xdpc_obj_close(o);
 }
 
+/* Map-in-map from the application: a slot takes another map's id when
+ * that map has the template's shape, loses it on delete, and a program
+ * then sees the change. */
+static void
+test_map_in_map_updates(void)
+{
+	struct xdpc_obj *o = open_loaded(MLX5X_BUILD_ROOT "/tests/xdp/corpus_mapinmap.o");
+	struct xdpc_map *outer, *c;
+	struct xdpc_map_info ci, oi;
+	static uint8_t buf[4096];
+	uint32_t k = 1, v;
+
+	if (o == NULL)
+		return;
+	outer = xdpc_obj_map(o, "tenants");
+	c = xdpc_obj_map(o, "tenant_c");
+	REQUIRE(outer != NULL && c != NULL, "maps");
+	xdpc_map_info(c, &ci);
+	xdpc_map_info(outer, &oi);
+	CHECK(ci.id != 0 && ci.id != oi.id, "ids %u %u", ci.id, oi.id);
+	CHECK_EQ(xdpc_map_update(outer, &k, &oi.id, BPF_ANY), -EINVAL);
+	v = 99;
+	CHECK_EQ(xdpc_map_update(outer, &k, &v, BPF_ANY), -EINVAL);
+	CHECK_EQ(xdpc_map_update(outer, &k, &ci.id, BPF_ANY), 0);
+	{
+		struct xdpc_buff b = { .hard_start = buf, .frame_sz = sizeof(buf) };
+		uint64_t val = 0;
+		uint32_t idx = 2;
+
+		b.data = buf + XDPC_HEADROOM;
+		b.data_meta = b.data;
+		b.data_end = b.data + 64;
+		memset(b.data, 0, 64);
+		b.data[20] = 1;          /* tenants[1] = tenant_c now */
+		b.data[21] = 2;          /* its index 2 */
+		xdpc_prog_run(xdpc_obj_prog(o, NULL), &b, NULL, 0);
+		CHECK_EQ(xdpc_map_lookup(c, &idx, &val), 0);
+		CHECK_EQ(val, 64);
+	}
+	CHECK_EQ(xdpc_map_delete(outer, &k), 0);
+	CHECK_EQ(xdpc_map_delete(outer, &k), -ENOENT);
+	k = 9;
+	CHECK_EQ(xdpc_map_delete(outer, &k), -E2BIG);
+	xdpc_obj_close(o);
+}
+
 /* bpf_trace_printk lines reach the DPDK log (type lib.xdp_compat), and
  * a hostile format prints nothing and returns -EINVAL. */
 static void
@@ -392,5 +438,6 @@ main(void)
 	RUN(test_perf_full_ring);
 	RUN(test_printk_to_dpdk_log);
 	RUN(test_burst_redirect_flush);
+	RUN(test_map_in_map_updates);
 	return test_report("test_xdpc");
 }
