@@ -28,6 +28,7 @@ struct tcase {
 	uint32_t gval;
 	/* fill maps the same way on both sides after load */
 	void (*setup)(struct bpf_object *k, struct xdpc_obj *x);
+	const char *kfile;    /* the kernel's object when it differs */
 };
 
 /* Nested prefixes, so the longest match decides: 0/2 block, 128/1 allow,
@@ -118,6 +119,8 @@ static const struct tcase cases[] = {
 	  mtu_setup },
 	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_mapinmap.o", "corpus_mapinmap",
 	  NULL, 0 },
+	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_legacy.o", "corpus_legacy", NULL, 0,
+	  NULL, MLX5X_BUILD_ROOT "/tests/xdp/corpus_legacy_btf.o" },
 };
 
 /* Ring buffer records, as each side's consumer delivers them. */
@@ -346,6 +349,22 @@ make_inputs(void)
 		f[37] = 0x35;
 		add_input(f, 90);
 	}
+	/* IPv6 with extension headers (hop-by-hop, then a fragment header,
+	 * then UDP), and truncated headers: an IPv4 header cut short, an
+	 * IPv6 header cut short, a UDP header cut short */
+	memset(f, 0, sizeof(f));
+	memcpy(f, "\x02\x00\x00\x00\x00\x01\x02\x00\x00\x00\x00\x02"
+	       "\x86\xdd\x60\x00\x00\x00\x00\x20\x00\x40", 22);
+	f[54] = 44;           /* hop-by-hop: next is a fragment header */
+	f[62] = 17;           /* fragment header: next is UDP */
+	f[70] = 0x12; f[71] = 0x34; f[72] = 0x00; f[73] = 0x35;
+	add_input(f, 96);
+	memcpy(f + 12, "\x08\x00\x45\x00\x00\x30", 6);
+	add_input(f, 24);     /* IPv4 header cut at 10 of 20 bytes */
+	memcpy(f + 12, "\x86\xdd\x60", 3);
+	add_input(f, 40);     /* IPv6 header cut at 26 of 40 bytes */
+	memcpy(f + 12, "\x08\x00\x45\x00\x00\x30\x00\x00\x00\x00\x40\x11", 12);
+	add_input(f, 38);     /* UDP header cut at 4 of 8 bytes */
 	/* seeded random frames */
 	srand(1);
 	while (ninputs < sizeof(inputs) / sizeof(inputs[0])) {
@@ -444,7 +463,8 @@ compare_maps(const struct tcase *tc, struct bpf_object *kobj,
 static void
 run_case(const struct tcase *tc)
 {
-	struct bpf_object *kobj = bpf_object__open_file(tc->file, NULL);
+	struct bpf_object *kobj = bpf_object__open_file(
+		tc->kfile != NULL ? tc->kfile : tc->file, NULL);
 	struct xdpc_obj *xobj;
 	struct xdpc_prog *xp;
 	static struct perf_pair perf;
