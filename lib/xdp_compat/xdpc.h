@@ -48,6 +48,7 @@ struct xdpc_buff {
 	uint32_t redirect_ifindex; /**< Target (bpf_redirect, or the map's). */
 	struct xdpc_map *redirect_map; /**< Set by bpf_redirect_map. */
 	uint64_t redirect_flags;   /**< BPF_F_BROADCAST, BPF_F_EXCLUDE_INGRESS. */
+	uint32_t redirect_key;     /**< The XSKMAP / CPUMAP slot. */
 };
 
 /**
@@ -119,6 +120,34 @@ int xdpc_map_get_next_key(struct xdpc_map *map, const void *key,
  */
 typedef void (*xdpc_ringbuf_cb)(void *ctx, const void *data, uint32_t len);
 int xdpc_ringbuf_consume(struct xdpc_map *map, xdpc_ringbuf_cb cb, void *ctx);
+
+struct rte_ring;
+struct rte_mbuf;
+
+/**
+ * XSKMAP: frames the program redirects to slot @p key go into @p ring
+ * (mbufs; any number of RX lcores may produce into it), as to an AF_XDP
+ * socket bound to RX queue @p queue_id: a frame from another queue is a
+ * redirect error, as in the kernel. @p ring NULL empties the slot, and
+ * then the program's miss action applies. Generic XDP delivers these;
+ * xdpc_prog_run_burst leaves them to the caller (redirect_map and
+ * redirect_key say where). Returns 0 or -EINVAL.
+ */
+int xdpc_xsk_attach(struct xdpc_map *xskmap, uint32_t key,
+		    struct rte_ring *ring, uint32_t queue_id);
+
+/**
+ * CPUMAP: entries are made with xdpc_map_update and a struct
+ * bpf_cpumap_val (qsize frames, rounded up to a power of two; a second
+ * program on the target CPU is not supported: -EOPNOTSUPP), which gives
+ * that CPU a queue; xdpc_map_delete drops it and its frames (stop the
+ * RX lcores that redirect there first, as for any DPDK callback
+ * change: there is no RCU here). Frames redirected to CPU @p cpu wait
+ * there until that lcore takes them here.
+ * Returns how many were taken.
+ */
+unsigned int xdpc_cpumap_dequeue(struct xdpc_map *cpumap, uint32_t cpu,
+				 struct rte_mbuf **pkts, unsigned int n);
 
 /** Highest ifindex xdpc_netdev_set_mtu takes. */
 #define XDPC_MAX_IFINDEX 1023

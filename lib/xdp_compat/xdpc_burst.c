@@ -98,6 +98,9 @@ xdpc_prog_run_burst(struct xdpc_prog *prog, struct xdpc_buff *const *bufs,
 		if (flush == NULL)
 			continue;
 		if (bufs[i]->redirect_map != NULL &&
+		    xdpc_is_ringmap(bufs[i]->redirect_map->type))
+			continue; /* XSKMAP/CPUMAP: the caller's (see xdpc.h) */
+		if (bufs[i]->redirect_map != NULL &&
 		    (bufs[i]->redirect_flags & BPF_F_BROADCAST))
 			enqueue_broadcast(&q, bufs[i]);
 		else

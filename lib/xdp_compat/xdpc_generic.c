@@ -12,6 +12,7 @@
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
+#include <rte_ring.h>
 
 #include "xdpc_internal.h"
 
@@ -52,9 +53,10 @@ rx_cb(uint16_t port, uint16_t queue, struct rte_mbuf **pkts, uint16_t n,
       uint16_t max, void *arg)
 {
 	struct attach *a = arg;
-	struct rte_mbuf *tx[512], *redir[512];
+	struct rte_mbuf *tx[512], *redir[512], *rq[512];
+	struct rte_ring *rq_ring[512];  /* XSKMAP/CPUMAP targets */
 	uint16_t redir_port[512];
-	uint16_t keep = 0, ntx = 0, nredir = 0, i;
+	uint16_t keep = 0, ntx = 0, nredir = 0, nrq = 0, i;
 	unsigned int cpu = rte_lcore_id();
 	uint64_t cnt[5] = {0};
 
@@ -96,6 +98,27 @@ rx_cb(uint16_t port, uint16_t queue, struct rte_mbuf **pkts, uint16_t n,
 			tx[ntx++] = m;
 			break;
 		case XDPC_REDIRECT:
+			if (b.redirect_map != NULL &&
+			    xdpc_is_ringmap(b.redirect_map->type)) {
+				struct rte_ring *rg = xdpc_ringmap_ring(
+					b.redirect_map, b.redirect_key);
+				uint32_t qid;
+
+				memcpy(&qid, b.redirect_map->data +
+				       (size_t)b.redirect_key * 8, 4);
+				/* an AF_XDP socket takes frames of its own
+				 * queue only (xsk_rcv's -EINVAL) */
+				if (rg == NULL ||
+				    (b.redirect_map->type == BPF_MAP_TYPE_XSKMAP &&
+				     qid != queue)) {
+					add(&a->st.redirect_errors, 1);
+					rte_pktmbuf_free(m);
+					break;
+				}
+				rq_ring[nrq] = rg;
+				rq[nrq++] = m;
+				break;
+			}
 			if (b.redirect_map != NULL &&
 			    (b.redirect_flags & BPF_F_BROADCAST)) {
 				/* one copy per entry of the map (the ingress
@@ -181,6 +204,26 @@ rx_cb(uint16_t port, uint16_t queue, struct rte_mbuf **pkts, uint16_t n,
 			rte_pktmbuf_free_bulk(batch + s, k - s);
 		}
 		while (i < nredir && redir[i] == NULL)
+			i++;
+	}
+	/* ring targets: one enqueue per ring, in arrival order */
+	for (i = 0; i < nrq;) {
+		struct rte_ring *rg = rq_ring[i];
+		struct rte_mbuf *batch[512];
+		uint16_t k = 0, j;
+		unsigned int s;
+
+		for (j = i; j < nrq; j++)
+			if (rq[j] != NULL && rq_ring[j] == rg) {
+				batch[k++] = rq[j];
+				rq[j] = NULL;
+			}
+		s = rte_ring_enqueue_burst(rg, (void **)batch, k, NULL);
+		if (s < k) {
+			add(&a->st.redirect_errors, k - s);
+			rte_pktmbuf_free_bulk(batch + s, k - s);
+		}
+		while (i < nrq && rq[i] == NULL)
 			i++;
 	}
 	add(&a->st.rx, n);

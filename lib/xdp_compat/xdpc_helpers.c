@@ -220,9 +220,21 @@ h_redirect_map(struct xdpc_run *r, uint64_t mp, uint64_t key, uint64_t flags,
 	(void)a4; (void)a5;
 	if (m == NULL)
 		return XDPC_ABORTED;
+	if (xdpc_is_ringmap(m->type)) {
+		/* XSKMAP and CPUMAP take no flags past the miss action */
+		if (flags & ~act_mask)
+			return XDPC_ABORTED;
+		if (xdpc_ringmap_ring(m, k) == NULL)
+			return flags & act_mask;
+		r->buf->redirect_map = m;
+		r->buf->redirect_key = k;
+		r->buf->redirect_flags = 0;
+		r->buf->redirect_ifindex = 0;
+		return XDPC_REDIRECT;
+	}
 	if (m->type != BPF_MAP_TYPE_DEVMAP && m->type != BPF_MAP_TYPE_DEVMAP_HASH) {
 		xdpc_fault(r, "program %s: bpf_redirect_map on map %s of type "
-			   "%u: only DEVMAP and DEVMAP_HASH so far", r->prog->name,
+			   "%u, which cannot redirect", r->prog->name,
 			   m->name, m->type);
 		return XDPC_ABORTED;
 	}

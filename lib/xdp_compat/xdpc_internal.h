@@ -48,6 +48,7 @@ struct xdpc_map {
 	 * a record that wraps stays contiguous */
 	uint64_t rb_size, rb_cons, rb_prod;
 	struct xdpc_perf_slot *perf; /* PERF_EVENT_ARRAY: one per entry */
+	struct rte_ring **rings;     /* XSKMAP, CPUMAP: one per entry */
 	pthread_mutex_t lock;   /* application updates vs each other */
 	/* ARRAY_OF_MAPS / HASH_OF_MAPS: values are inner map index + 1
 	 * in obj, checked against the __array(values, ...) template */
@@ -99,6 +100,24 @@ int xdpc_bprintf(struct xdpc_run *r, const char *fmt, size_t fmt_size,
 long xdpc_check_mtu(uint32_t ingress_ifindex, uint32_t ifindex,
 		    uint32_t frame_len, uint32_t *mtu_len, int32_t len_diff,
 		    uint64_t flags);
+
+/* XSKMAP and CPUMAP (xdpc_ringmaps.c) */
+int xdpc_ringmap_create(struct xdpc_map *m, char *err, size_t errlen);
+void xdpc_ringmap_free(struct xdpc_map *m);
+int xdpc_ringmap_update(struct xdpc_map *m, uint32_t key, const void *value);
+int xdpc_ringmap_delete(struct xdpc_map *m, uint32_t key);
+/* The slot's ring (acquire: the ring is set up before it is seen). */
+static inline struct rte_ring *
+xdpc_ringmap_ring(const struct xdpc_map *m, uint32_t key)
+{
+	return key < m->max_entries ?
+	       __atomic_load_n(&m->rings[key], __ATOMIC_ACQUIRE) : NULL;
+}
+static inline bool
+xdpc_is_ringmap(uint32_t t)
+{
+	return t == BPF_MAP_TYPE_XSKMAP || t == BPF_MAP_TYPE_CPUMAP;
+}
 
 /* PERF_EVENT_ARRAY (xdpc_perf.c) */
 int xdpc_perf_create(struct xdpc_map *m, char *err, size_t errlen);

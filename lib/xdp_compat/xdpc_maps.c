@@ -100,6 +100,9 @@ xdpc_map_create(struct xdpc_map *m, char *err, size_t errlen)
 	m->vsz8 = (m->value_size + 7) & ~7u;
 	pthread_mutex_init(&m->lock, NULL);
 	switch (m->type) {
+	case BPF_MAP_TYPE_XSKMAP:
+	case BPF_MAP_TYPE_CPUMAP:
+		return xdpc_ringmap_create(m, err, errlen);
 	case BPF_MAP_TYPE_DEVMAP:
 	case BPF_MAP_TYPE_DEVMAP_HASH:
 		if (m->value_size != 4 && m->value_size != 8) {
@@ -320,6 +323,8 @@ xdpc_ringbuf_consume(struct xdpc_map *m, xdpc_ringbuf_cb cb, void *ctx)
 void
 xdpc_map_free(struct xdpc_map *m)
 {
+	if (xdpc_is_ringmap(m->type))
+		xdpc_ringmap_free(m); /* then the array below */
 	if (m->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
 		xdpc_perf_free(m);
 		pthread_mutex_destroy(&m->lock);
@@ -421,6 +426,8 @@ xdpc_map_lookup_elem(struct xdpc_map *m, const void *key, unsigned int cpu)
 		memcpy(&idx, key, 4);
 		if (idx >= m->max_entries)
 			return NULL;
+		if (xdpc_is_ringmap(m->type) && xdpc_ringmap_ring(m, idx) == NULL)
+			return NULL; /* no socket / no CPU queue there */
 		v = m->data + (size_t)idx * vblock(m);
 	} else {
 		uint32_t e;
@@ -553,15 +560,15 @@ long
 xdpc_map_update_elem(struct xdpc_map *m, const void *key, const void *value,
 		     uint64_t flags, unsigned int cpu)
 {
-	if (no_elems(m))
-		return -EINVAL;
+	if (no_elems(m) || xdpc_is_ringmap(m->type))
+		return -EINVAL; /* the application's to change */
 	return update(m, key, value, flags, cpu);
 }
 
 long
 xdpc_map_delete_elem(struct xdpc_map *m, const void *key)
 {
-	if (no_elems(m))
+	if (no_elems(m) || xdpc_is_ringmap(m->type))
 		return -EINVAL;
 	uint32_t *link, e;
 	uint8_t kbuf[4 + 256];
@@ -665,6 +672,14 @@ xdpc_map_update(struct xdpc_map *m, const void *key, const void *value,
 		return -EINVAL;
 	if (m->readonly)
 		return -EPERM;
+	if (xdpc_is_ringmap(m->type)) {
+		uint32_t k;
+
+		memcpy(&k, key, 4);
+		if (flags > BPF_EXIST)
+			return -EINVAL;
+		return xdpc_ringmap_update(m, k, value);
+	}
 	if (xdpc_is_map_of_maps(m->type) && xdpc_map_inner(m, value) == NULL)
 		return -EINVAL; /* not a map of this object shaped as the
 				 * template */
@@ -674,6 +689,12 @@ xdpc_map_update(struct xdpc_map *m, const void *key, const void *value,
 int
 xdpc_map_delete(struct xdpc_map *m, const void *key)
 {
+	if (xdpc_is_ringmap(m->type)) {
+		uint32_t k;
+
+		memcpy(&k, key, 4);
+		return xdpc_ringmap_delete(m, k);
+	}
 	if (m->type == BPF_MAP_TYPE_ARRAY_OF_MAPS ||
 	    m->type == BPF_MAP_TYPE_PROG_ARRAY) {
 		/* fd arrays: deleting empties the slot, as in bpf(2) */

@@ -121,6 +121,7 @@ static const struct tcase cases[] = {
 	  NULL, 0 },
 	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_legacy.o", "corpus_legacy", NULL, 0,
 	  NULL, MLX5X_BUILD_ROOT "/tests/xdp/corpus_legacy_btf.o" },
+	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_xskcpu.o", "corpus_xskcpu", NULL, 0 },
 };
 
 /* Ring buffer records, as each side's consumer delivers them. */
