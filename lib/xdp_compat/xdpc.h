@@ -161,6 +161,39 @@ unsigned int xdpc_cpumap_dequeue(struct xdpc_map *cpumap, uint32_t cpu,
  */
 int xdpc_netdev_set_mtu(uint32_t ifindex, uint32_t mtu);
 
+/** MAC address of device @p ifindex (bpf_fib_lookup's smac). */
+int xdpc_netdev_set_mac(uint32_t ifindex, const uint8_t mac[6]);
+
+/**
+ * The routing and neighbour tables bpf_fib_lookup answers from, filled
+ * by the application as `ip route` / `ip neigh` fill the kernel's. One
+ * table (main), longest prefix first, then the lowest metric. Entries
+ * are added while programs run; xdpc_fib_flush needs the runs stopped.
+ */
+struct xdpc_route {
+	uint8_t family;        /**< AF_INET or AF_INET6 */
+	uint8_t prefix_len;
+	uint8_t type;          /**< RTN_UNICAST, RTN_BLACKHOLE,
+				*   RTN_UNREACHABLE, RTN_PROHIBIT */
+	uint8_t dst[16];       /**< network order, 4 bytes for IPv4 */
+	uint8_t gw[16];        /**< all zero: directly connected */
+	uint32_t ifindex;      /**< egress device */
+	uint32_t metric;
+	uint32_t mtu;          /**< 0: the egress device's */
+};
+struct xdpc_neigh {
+	uint8_t family;
+	uint8_t addr[16];
+	uint32_t ifindex;
+	uint8_t mac[6];
+};
+/** Returns 0, -EINVAL (bad family, prefix or type) or -ENOSPC. */
+int xdpc_fib_route_add(const struct xdpc_route *route);
+/** A neighbour reachable on ifindex (replaces one with the same
+ *  address and device). Returns 0, -EINVAL or -ENOSPC. */
+int xdpc_fib_neigh_add(const struct xdpc_neigh *neigh);
+void xdpc_fib_flush(void);
+
 /** Most buffers one xdpc_prog_run_burst call takes. */
 #define XDPC_BURST_MAX 512
 

@@ -481,6 +481,21 @@ h_spin_unlock(struct xdpc_run *r, uint64_t lock, uint64_t a2, uint64_t a3,
 }
 
 static uint64_t
+h_fib_lookup(struct xdpc_run *r, uint64_t ctx, uint64_t params, uint64_t plen,
+	     uint64_t flags, uint64_t a5)
+{
+	(void)ctx; (void)a5;
+	if (plen < sizeof(struct bpf_fib_lookup))
+		return (uint64_t)-EINVAL;
+	if (!wr(r, params, sizeof(struct bpf_fib_lookup),
+		"bpf_fib_lookup params"))
+		return 0;
+	return (uint64_t)xdpc_fib_lookup(
+		(struct bpf_fib_lookup *)(uintptr_t)params, (uint32_t)plen,
+		(uint32_t)flags);
+}
+
+static uint64_t
 h_check_mtu(struct xdpc_run *r, uint64_t ctx, uint64_t ifindex,
 	    uint64_t mtu_len, uint64_t len_diff, uint64_t flags)
 {
@@ -556,6 +571,7 @@ static const struct xdpc_helper helpers[] = {
 	[BPF_FUNC_xdp_load_bytes] = { "bpf_xdp_load_bytes", h_load_bytes },
 	[BPF_FUNC_xdp_store_bytes] = { "bpf_xdp_store_bytes", h_store_bytes },
 	[BPF_FUNC_check_mtu] = { "bpf_check_mtu", h_check_mtu },
+	[BPF_FUNC_fib_lookup] = { "bpf_fib_lookup", h_fib_lookup },
 	[BPF_FUNC_perf_event_output] = { "bpf_perf_event_output",
 					 h_perf_event_output },
 };

@@ -119,6 +119,14 @@ xdpc_is_ringmap(uint32_t t)
 	return t == BPF_MAP_TYPE_XSKMAP || t == BPF_MAP_TYPE_CPUMAP;
 }
 
+/* Devices (xdpc_netdev.c): MTU 0 means no such device. */
+uint32_t xdpc_netdev_mtu(uint32_t ifindex);
+void xdpc_netdev_mac(uint32_t ifindex, uint8_t mac[6]);
+
+/* bpf_fib_lookup (xdpc_fib.c) */
+long xdpc_fib_lookup(struct bpf_fib_lookup *params, uint32_t plen,
+		     uint32_t flags);
+
 /* PERF_EVENT_ARRAY (xdpc_perf.c) */
 int xdpc_perf_create(struct xdpc_map *m, char *err, size_t errlen);
 void xdpc_perf_free(struct xdpc_map *m);

@@ -6,6 +6,7 @@
  * and read by runs with relaxed atomics: no lock on the datapath.
  */
 #include <errno.h>
+#include <string.h>
 
 #include <rte_ethdev.h>
 
@@ -14,6 +15,33 @@
 #define ETH_HLEN 14
 
 static uint32_t mtus[XDPC_MAX_IFINDEX + 1];
+static uint8_t macs[XDPC_MAX_IFINDEX + 1][6];
+
+int
+xdpc_netdev_set_mac(uint32_t ifindex, const uint8_t mac[6])
+{
+	if (ifindex == 0 || ifindex > XDPC_MAX_IFINDEX || mac == NULL)
+		return -EINVAL;
+	memcpy(macs[ifindex], mac, 6);
+	return 0;
+}
+
+void
+xdpc_netdev_mac(uint32_t ifindex, uint8_t mac[6])
+{
+	struct rte_ether_addr a;
+	static const uint8_t zero[6];
+
+	if (ifindex == 0 || ifindex > XDPC_MAX_IFINDEX) {
+		memset(mac, 0, 6);
+		return;
+	}
+	memcpy(mac, macs[ifindex], 6);
+	if (memcmp(mac, zero, 6) == 0 && ifindex - 1 < RTE_MAX_ETHPORTS &&
+	    rte_eth_dev_is_valid_port((uint16_t)(ifindex - 1)) &&
+	    rte_eth_macaddr_get((uint16_t)(ifindex - 1), &a) == 0)
+		memcpy(mac, a.addr_bytes, 6);
+}
 
 int
 xdpc_netdev_set_mtu(uint32_t ifindex, uint32_t mtu)
@@ -25,8 +53,8 @@ xdpc_netdev_set_mtu(uint32_t ifindex, uint32_t mtu)
 }
 
 /* The device's MTU, or 0 when there is no such device. */
-static uint32_t
-netdev_mtu(uint32_t ifindex)
+uint32_t
+xdpc_netdev_mtu(uint32_t ifindex)
 {
 	uint16_t mtu;
 	uint32_t m;
@@ -54,7 +82,7 @@ xdpc_check_mtu(uint32_t ingress_ifindex, uint32_t ifindex, uint32_t frame_len,
 
 	if (flags != 0)
 		return -EINVAL; /* BPF_MTU_CHK_SEGS: not for XDP */
-	mtu = netdev_mtu(ifindex != 0 ? ifindex : ingress_ifindex);
+	mtu = xdpc_netdev_mtu(ifindex != 0 ? ifindex : ingress_ifindex);
 	if (mtu == 0)
 		return -ENODEV;
 	/* the kernel's int arithmetic, wrapping (it builds with

@@ -17,9 +17,12 @@ run_mode() {
   local mode=$1 devargs=$2 log
   log=$(mktemp)
   # testpmd reads commands from stdin: start, let it run, stop, dump.
+  # "start" waits for the prompt: start-up takes 1.5 to 3.5 s here, and
+  # a start and stop queued together would forward for microseconds.
   # --no-flush-rx: testpmd's start-up flush reads until a queue is empty,
   # which a generator running at line rate never is (it would eat 2 s).
-  (echo "start"; sleep 3; echo "stop"; echo "show port xstats 0"; sleep 0.3; echo "quit") |
+  (for _ in $(seq 300); do grep -q "testpmd> " "$log" 2>/dev/null && break; sleep 0.1; done
+   echo "start"; sleep 3; echo "stop"; echo "show port xstats 0"; sleep 0.3; echo "quit") |
     LD_PRELOAD="$preload" timeout 60 "$TESTPMD" --no-pci --no-huge -m 1024 --no-shconf \
       --file-prefix=mlx5x-compat-$$ -l 0,1 -d "$PMD" \
       --vdev "net_mlx5x0,$devargs" -- -i --no-flush-rx --forward-mode="$mode" \

@@ -15,6 +15,8 @@
 
 #include <rte_log.h>
 #include <linux/bpf.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
 
 #include "mlx5x_config.h"
 #include "mlx5x_test.h"
@@ -348,6 +350,164 @@ test_map_in_map_updates(void)
 	xdpc_obj_close(o);
 }
 
+struct fib_case {
+	const char *what;
+	uint8_t v6;
+	uint8_t dst[16];
+	uint16_t tot_len;
+	uint8_t flags;
+	uint32_t act;
+	int32_t rc;
+	uint32_t ifindex;       /* egress, on success */
+	uint16_t mtu;
+};
+
+/* bpf_fib_lookup from tables the application fills, through an
+ * xdp_fwd-style program: longest prefix, then metric; gateway and
+ * neighbour; blackhole/unreachable/prohibit; the route's and the
+ * device's MTU; no route; no neighbour; SKIP_NEIGH; a refused flag. */
+static void
+test_fib_lookup(void)
+{
+	struct xdpc_obj *o = open_loaded(MLX5X_BUILD_ROOT "/tests/xdp/corpus_fib.o");
+	static const uint8_t mac2[6] = { 2, 0, 0, 0, 0, 2 },
+			     mac3[6] = { 2, 0, 0, 0, 0, 3 },
+			     gwmac[6] = { 0xaa, 0, 0, 0, 0, 1 },
+			     h6mac[6] = { 0xaa, 0, 0, 0, 0, 6 };
+	struct xdpc_route rt[] = {
+		{ AF_INET, 8, RTN_UNICAST, { 10 }, { 192, 168, 1, 1 }, 2, 0, 0 },
+		{ AF_INET, 16, RTN_UNICAST, { 10, 1 }, { 0 }, 2, 5, 0 },
+		{ AF_INET, 16, RTN_UNICAST, { 10, 1 }, { 0 }, 3, 1, 0 },
+		{ AF_INET, 16, RTN_BLACKHOLE, { 10, 2 }, { 0 }, 0, 0, 0 },
+		{ AF_INET, 16, RTN_UNREACHABLE, { 10, 3 }, { 0 }, 0, 0, 0 },
+		{ AF_INET, 16, RTN_PROHIBIT, { 10, 4 }, { 0 }, 0, 0, 0 },
+		{ AF_INET, 16, RTN_UNICAST, { 10, 5 }, { 192, 168, 1, 1 }, 2, 0, 500 },
+		{ AF_INET6, 32, RTN_UNICAST, { 0x20, 0x01, 0x0d, 0xb8 }, { 0 }, 2,
+		  0, 0 },
+	};
+	struct xdpc_neigh nb[] = {
+		{ AF_INET, { 192, 168, 1, 1 }, 2, { 0 } },
+		{ AF_INET, { 10, 1, 0, 9 }, 3, { 0 } },
+		{ AF_INET6, { 0x20, 0x01, 0x0d, 0xb8, [15] = 6 }, 2, { 0 } },
+	};
+	static const struct fib_case cases[] = {
+		{ "via gateway", 0, { 10, 9, 9, 9 }, 100, 0, XDPC_REDIRECT, 0, 2,
+		  1500 },
+		{ "connected, lower metric wins", 0, { 10, 1, 0, 9 }, 100, 0,
+		  XDPC_REDIRECT, 0, 3, 9000 },
+		{ "connected, no neighbour", 0, { 10, 1, 0, 8 }, 100, 0,
+		  XDPC_DROP, BPF_FIB_LKUP_RET_NO_NEIGH, 0, 0 },
+		{ "SKIP_NEIGH", 0, { 10, 1, 0, 8 }, 100, 1, XDPC_REDIRECT, 0, 3,
+		  9000 },
+		{ "blackhole", 0, { 10, 2, 0, 1 }, 100, 0, XDPC_DROP,
+		  BPF_FIB_LKUP_RET_BLACKHOLE, 0, 0 },
+		{ "unreachable", 0, { 10, 3, 0, 1 }, 100, 0, XDPC_DROP,
+		  BPF_FIB_LKUP_RET_UNREACHABLE, 0, 0 },
+		{ "prohibit", 0, { 10, 4, 0, 1 }, 100, 0, XDPC_DROP,
+		  BPF_FIB_LKUP_RET_PROHIBIT, 0, 0 },
+		{ "route MTU", 0, { 10, 5, 0, 1 }, 600, 0, XDPC_DROP,
+		  BPF_FIB_LKUP_RET_FRAG_NEEDED, 0, 500 },
+		{ "device MTU", 0, { 10, 9, 9, 9 }, 1501, 0, XDPC_DROP,
+		  BPF_FIB_LKUP_RET_FRAG_NEEDED, 0, 1500 },
+		{ "no route", 0, { 11, 0, 0, 1 }, 100, 0, XDPC_PASS,
+		  BPF_FIB_LKUP_RET_NOT_FWDED, 0, 0 },
+		{ "TBID refused", 0, { 10, 9, 9, 9 }, 100, 8, XDPC_DROP, -EINVAL,
+		  0, 0 },
+		{ "IPv6", 1, { 0x20, 0x01, 0x0d, 0xb8, [15] = 6 }, 100, 0,
+		  XDPC_REDIRECT, 0, 2, 1500 },
+	};
+	static uint8_t buf[4096];
+
+	if (o == NULL)
+		return;
+	memcpy(nb[0].mac, gwmac, 6);
+	memcpy(nb[1].mac, gwmac, 6);
+	memcpy(nb[2].mac, h6mac, 6);
+	xdpc_fib_flush();
+	CHECK_EQ(xdpc_netdev_set_mtu(1, 1500), 0);
+	CHECK_EQ(xdpc_netdev_set_mtu(2, 1500), 0);
+	CHECK_EQ(xdpc_netdev_set_mtu(3, 9000), 0);
+	CHECK_EQ(xdpc_netdev_set_mac(2, mac2), 0);
+	CHECK_EQ(xdpc_netdev_set_mac(3, mac3), 0);
+	for (unsigned int i = 0; i < sizeof(rt) / sizeof(rt[0]); i++)
+		CHECK_EQ(xdpc_fib_route_add(&rt[i]), 0);
+	for (unsigned int i = 0; i < sizeof(nb) / sizeof(nb[0]); i++)
+		CHECK_EQ(xdpc_fib_neigh_add(&nb[i]), 0);
+	rt[0].prefix_len = 33;
+	CHECK_EQ(xdpc_fib_route_add(&rt[0]), -EINVAL);
+	for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct fib_case *c = &cases[i];
+		struct xdpc_buff b = { .hard_start = buf, .frame_sz = sizeof(buf),
+				       .ingress_ifindex = 1 };
+		uint8_t *d;
+		uint32_t act, ifx;
+		int32_t rc;
+		uint16_t mtu;
+
+		memset(buf, 0, sizeof(buf));
+		b.data = buf + XDPC_HEADROOM;
+		b.data_meta = b.data;
+		b.data_end = b.data + 128;
+		d = b.data;
+		if (c->v6) {
+			d[12] = 0x86; d[13] = 0xdd; d[14] = 0x60;
+			d[18] = (uint8_t)((c->tot_len - 40) >> 8);
+			d[19] = (uint8_t)(c->tot_len - 40);
+			memcpy(d + 38, c->dst, 16);
+		} else {
+			d[12] = 0x08; d[14] = 0x45;
+			d[16] = (uint8_t)(c->tot_len >> 8);
+			d[17] = (uint8_t)c->tot_len;
+			memcpy(d + 30, c->dst, 4);
+		}
+		d[99] = c->flags;
+		act = xdpc_prog_run(xdpc_obj_prog(o, NULL), &b, NULL, 0);
+		memcpy(&rc, d + 100, 4);
+		memcpy(&ifx, d + 104, 4);
+		memcpy(&mtu, d + 108, 2);
+		CHECK(act == c->act && rc == c->rc, "%s: action %u rc %d, want "
+		      "%u %d", c->what, act, rc, c->act, c->rc);
+		if (c->mtu != 0)
+			CHECK(mtu == c->mtu, "%s: mtu %u, want %u", c->what, mtu,
+			      c->mtu);
+		if (c->act == XDPC_REDIRECT) {
+			CHECK(ifx == c->ifindex && b.redirect_ifindex == c->ifindex,
+			      "%s: egress %u/%u, want %u", c->what, ifx,
+			      b.redirect_ifindex, c->ifindex);
+			CHECK(c->flags & 7 ||
+			      memcmp(d, c->v6 ? h6mac : gwmac, 6) == 0,
+			      "%s: dmac", c->what);
+			CHECK(c->flags & 7 ||
+			      memcmp(d + 6, c->ifindex == 3 ? mac3 : mac2, 6) == 0,
+			      "%s: smac", c->what);
+		}
+	}
+	/* the gateway replaced the destination */
+	{
+		struct xdpc_buff b = { .hard_start = buf, .frame_sz = sizeof(buf),
+				       .ingress_ifindex = 1 };
+		uint8_t *d;
+
+		memset(buf, 0, sizeof(buf));
+		b.data = buf + XDPC_HEADROOM;
+		b.data_meta = b.data;
+		b.data_end = b.data + 128;
+		d = b.data;
+		d[12] = 0x08; d[14] = 0x45; d[17] = 100;
+		d[30] = 10; d[31] = 9;
+		xdpc_prog_run(xdpc_obj_prog(o, NULL), &b, NULL, 0);
+		CHECK(d[112] == 192 && d[113] == 168 && d[114] == 1 && d[115] == 1,
+		      "gateway %u.%u.%u.%u", d[112], d[113], d[114], d[115]);
+		b.ingress_ifindex = 77; /* no such device */
+		memset(d + 100, 0, 4);
+		xdpc_prog_run(xdpc_obj_prog(o, NULL), &b, NULL, 0);
+		CHECK(*(int32_t *)(void *)(d + 100) == -ENODEV, "ingress gone: %d",
+		      *(int32_t *)(void *)(d + 100));
+	}
+	xdpc_fib_flush();
+	xdpc_obj_close(o);
+}
+
 /* bpf_trace_printk lines reach the DPDK log (type lib.xdp_compat), and
  * a hostile format prints nothing and returns -EINVAL. */
 static void
@@ -414,7 +574,7 @@ test_faults_are_aborted(void)
 			  sizeof(err));
 	REQUIRE(o != NULL, "open: %s", err);
 	CHECK(xdpc_obj_load(o, err, sizeof(err)) != 0 &&
-	      strstr(err, "bpf_fib_lookup (id 69)") != NULL &&
+	      strstr(err, "bpf_tcp_gen_syncookie (id 110)") != NULL &&
 	      strstr(err, "instruction") != NULL, "load error: %s", err);
 	xdpc_obj_close(o);
 	/* a relocation to a symbol no section defines */
@@ -439,5 +599,6 @@ main(void)
 	RUN(test_printk_to_dpdk_log);
 	RUN(test_burst_redirect_flush);
 	RUN(test_map_in_map_updates);
+	RUN(test_fib_lookup);
 	return test_report("test_xdpc");
 }
