@@ -2,7 +2,8 @@
 /* Differential corpus: a token-bucket rate limiter on the real clock
  * (bpf_ktime_get_ns) under bpf_spin_lock, one token a second and a
  * bucket of 3, so within a test run the first 3 frames pass and the
- * rest drop on both sides; per-source counters in an LRU_PERCPU_HASH.
+ * rest drop on both sides; per-source counters in an LRU_PERCPU_HASH,
+ * per-protocol bytes in a PERCPU_HASH.
  * The clocks and random numbers differ between runs, so the frame gets
  * facts that must hold for any run instead: boot time not behind
  * monotonic time, the coarse clock within 50 ms of it, the clock not
@@ -32,6 +33,13 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } by_src SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 256);
+	__type(key, __u32);
+	__type(value, __u64);
+} by_proto SEC(".maps");
 
 SEC("xdp")
 int corpus_ratelimit(struct xdp_md *ctx)
@@ -74,6 +82,13 @@ int corpus_ratelimit(struct xdp_md *ctx)
 		*cnt += 1;
 	else
 		bpf_map_update_elem(&by_src, &src, &one, BPF_NOEXIST);
+
+	k = p[23];
+	cnt = bpf_map_lookup_elem(&by_proto, &k);
+	if (cnt)
+		*cnt += data_end - data;
+	else
+		bpf_map_update_elem(&by_proto, &k, &one, BPF_NOEXIST);
 
 	boot = bpf_ktime_get_boot_ns();
 	coarse = bpf_ktime_get_coarse_ns();

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* Differential corpus: a sampler on a ring buffer. Byte 20 mod 3 picks
- * bpf_ringbuf_output of the first 16 bytes, reserve + submit of a record,
- * or reserve + discard; the available-data count is kept in a global so
- * the header and padding accounting is compared too. */
+/* Differential corpus: a sampler on a ring buffer and a perf event
+ * array. Byte 20 mod 3 picks bpf_ringbuf_output of the first 16 bytes,
+ * reserve + submit of a record, or reserve + discard; the available-data
+ * count is kept in a global so the header and padding accounting is
+ * compared too. Every 4th frame also goes to the perf ring (xdpdump
+ * style: the seq number, then the first 32 packet bytes). */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
@@ -16,6 +18,13 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 14);
 } rb SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32));
+	__uint(max_entries, 2);
+} pcap SEC(".maps");
 
 __u32 seq = 0;
 __u64 avail = 0;
@@ -54,6 +63,9 @@ int corpus_sampler(struct xdp_md *ctx)
 		break;
 	}
 	avail = bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA);
+	if ((seq & 3) == 0)
+		bpf_perf_event_output(ctx, &pcap, BPF_F_CURRENT_CPU | (32ull << 32),
+				      &seq, sizeof(seq));
 	return XDP_PASS;
 }
 
