@@ -88,5 +88,39 @@ check "prog-run: relocation to a missing symbol" '[ $rc = 1 ] && grep -q "unit_e
 "$APP" prog-run "$CORPUS/unit_nohelper.o" --data-in "$pkt" >"$out" 2>&1
 rc=$?
 check "prog-run: unknown helper" '[ $rc = 1 ] && grep -q "instruction [0-9]* calls helper bpf_tcp_gen_syncookie (id 110)" "$out"'
-rm -f "$pkt"
+# Generic XDP on other PMDs: net_pcap (a known input, XDP_TX written to
+# the output file with the MACs swapped) and net_null (every frame dropped)
+inpcap=$(mktemp --suffix=.pcap); outpcap=$(mktemp --suffix=.pcap)
+python3 - "$inpcap" <<'PY'
+import struct, sys
+pk = bytes.fromhex('020000000001020000000002080045000030000000004011'
+                   '00000a0000010a000064') + bytes(34)
+with open(sys.argv[1], 'wb') as f:
+    f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    for i in range(1000):
+        f.write(struct.pack('<IIII', i, 0, len(pk), len(pk)) + pk)
+PY
+"$APP" --no-pci --no-huge -m 512 --no-shconf --file-prefix=txpc$$ -l 0,1 \
+  --vdev "net_pcap0,rx_pcap=$inpcap,tx_pcap=$outpcap" -- \
+  --xdp "$PROGS/xdp_macswap.o" --duration 1 --json "$json" >"$out" 2>&1
+rc=$?
+check "generic XDP on net_pcap: 1000 in, 1000 XDP_TX out, MACs swapped" "[ $rc = 0 ] && python3 - '$json' '$outpcap' <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); t = d['summary']['totals']
+o = open(sys.argv[2], 'rb').read()
+ok = t['rx'] == 1000 and t['tx'] == 1000 and d['config']['mode'] == 'generic'
+ok = ok and len(o) == 24 + 1000 * (16 + 68)
+ok = ok and o[40:52].hex() == '020000000002020000000001'
+sys.exit(0 if ok else 1)
+PY"
+"$APP" --no-pci --no-huge -m 512 --no-shconf --file-prefix=txpn$$ -l 0,1 \
+  --vdev "net_null0,size=64" -- --xdp "$PROGS/xdp_action.o" --set action=1 \
+  --duration 1 --json "$json" >"$out" 2>&1
+rc=$?
+check "generic XDP on net_null: every frame XDP_DROP" "[ $rc = 0 ] && python3 - '$json' <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))['summary']['totals']
+sys.exit(0 if t['rx'] > 10000 and t['drop'] == t['rx'] else 1)
+PY"
+rm -f "$pkt" "$inpcap" "$outpcap"
 exit $fail
