@@ -93,6 +93,11 @@ h_map_update(struct xdpc_run *r, uint64_t m, uint64_t k, uint64_t v,
 	}
 	if (map->readonly)
 		return (uint64_t)-EPERM;
+	if (map->flags & BPF_F_RDONLY_PROG) {
+		xdpc_fault(r, "program %s: bpf_map_update_elem on map %s, which "
+			   "is BPF_F_RDONLY_PROG", r->prog->name, map->name);
+		return 0;
+	}
 	return (uint64_t)xdpc_map_update_elem(map, (const void *)(uintptr_t)k,
 					      (const void *)(uintptr_t)v, flags,
 					      r->cpu);
@@ -110,6 +115,11 @@ h_map_delete(struct xdpc_run *r, uint64_t m, uint64_t k, uint64_t a3,
 	if (xdpc_is_map_of_maps(map->type)) {
 		xdpc_fault(r, "program %s: bpf_map_delete_elem on map-in-map %s",
 			   r->prog->name, map->name);
+		return 0;
+	}
+	if (map->flags & BPF_F_RDONLY_PROG) {
+		xdpc_fault(r, "program %s: bpf_map_delete_elem on map %s, which "
+			   "is BPF_F_RDONLY_PROG", r->prog->name, map->name);
 		return 0;
 	}
 	return (uint64_t)xdpc_map_delete_elem(map, (const void *)(uintptr_t)k);

@@ -49,8 +49,12 @@ xdpc_mem_ok(struct xdpc_run *r, const void *p, size_t len, bool write,
 	for (uint32_t i = 0; i < obj->nr_maps; i++) {
 		const struct xdpc_map *m = &obj->maps[i];
 
+		/* BPF_F_RDONLY_PROG / WRONLY_PROG: what the verifier would
+		 * refuse, refused here at the access */
 		if (xdpc_map_value_range(m, p, len))
-			return !(write && m->readonly);
+			return write ? !m->readonly &&
+				       !(m->flags & BPF_F_RDONLY_PROG) :
+				       !(m->flags & BPF_F_WRONLY_PROG);
 	}
 	return false;
 }

@@ -92,9 +92,44 @@ khash(const void *k, uint32_t len)
 	return h;
 }
 
+/* The map_flags each type takes, as the kernel's map_alloc_check
+ * callbacks accept them; the access flags work for all. */
+static int
+check_flags(const struct xdpc_map *m, char *err, size_t errlen)
+{
+	const uint32_t access = BPF_F_RDONLY | BPF_F_WRONLY |
+				BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG |
+				BPF_F_NUMA_NODE;
+	uint32_t ok = access;
+
+	if (is_hash(m->type) && m->type != BPF_MAP_TYPE_LPM_TRIE)
+		ok |= BPF_F_ZERO_SEED | (is_lru(m->type) ? BPF_F_NO_COMMON_LRU :
+					 BPF_F_NO_PREALLOC);
+	else if (m->type == BPF_MAP_TYPE_LPM_TRIE)
+		ok |= BPF_F_NO_PREALLOC;
+	else if (m->type == BPF_MAP_TYPE_ARRAY ||
+		 m->type == BPF_MAP_TYPE_PERCPU_ARRAY)
+		ok |= BPF_F_MMAPABLE | BPF_F_INNER_MAP;
+	else if (m->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+		ok |= BPF_F_PRESERVE_ELEMS;
+	if ((m->flags & ~ok) ||
+	    (m->flags & (BPF_F_RDONLY | BPF_F_WRONLY)) ==
+	    (BPF_F_RDONLY | BPF_F_WRONLY) ||
+	    (m->flags & (BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG)) ==
+	    (BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG)) {
+		snprintf(err, errlen, "map %s: map_flags %#x not valid for map "
+			 "type %u (the kernel refuses them too)", m->name,
+			 m->flags, m->type);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int
 xdpc_map_create(struct xdpc_map *m, char *err, size_t errlen)
 {
+	if (check_flags(m, err, errlen) != 0)
+		return -EINVAL;
 	if (m->type == BPF_MAP_TYPE_PROG_ARRAY)
 		m->value_size = 4; /* program index + 1, 0 = empty */
 	m->vsz8 = (m->value_size + 7) & ~7u;
@@ -627,6 +662,8 @@ xdpc_map_lookup(struct xdpc_map *m, const void *key, void *value)
 
 	if (no_elems(m))
 		return -EINVAL;
+	if (m->flags & BPF_F_WRONLY)
+		return -EPERM; /* the application may not read it */
 	if (!is_percpu(m->type)) {
 		v = xdpc_map_lookup_elem(m, key, 0);
 		if (v == NULL)
@@ -670,7 +707,7 @@ xdpc_map_update(struct xdpc_map *m, const void *key, const void *value,
 {
 	if (no_elems(m))
 		return -EINVAL;
-	if (m->readonly)
+	if (m->readonly || (m->flags & BPF_F_RDONLY))
 		return -EPERM;
 	if (xdpc_is_ringmap(m->type)) {
 		uint32_t k;
@@ -689,6 +726,8 @@ xdpc_map_update(struct xdpc_map *m, const void *key, const void *value,
 int
 xdpc_map_delete(struct xdpc_map *m, const void *key)
 {
+	if (m->flags & BPF_F_RDONLY)
+		return -EPERM;
 	if (xdpc_is_ringmap(m->type)) {
 		uint32_t k;
 
@@ -716,6 +755,8 @@ xdpc_map_get_next_key(struct xdpc_map *m, const void *key, void *next)
 {
 	uint32_t idx;
 
+	if (m->flags & BPF_F_WRONLY)
+		return -EPERM;
 	/* a PERF_EVENT_ARRAY's slots iterate as an array's, as in bpf(2) */
 	if (m->type == BPF_MAP_TYPE_RINGBUF)
 		return -EINVAL;

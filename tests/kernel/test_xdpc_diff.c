@@ -76,6 +76,21 @@ redirect_setup(struct bpf_object *k, struct xdpc_obj *x)
 	}
 }
 
+/* corpus_flags: the application fills the program-read-only table. */
+static void
+flags_setup(struct bpf_object *k, struct xdpc_obj *x)
+{
+	int fd = bpf_map__fd(bpf_object__find_map_by_name(k, "verdict"));
+
+	for (uint32_t i = 0; i < 16; i++) {
+		uint32_t v = (i * 7) % 6; /* 5: out of range, the program passes */
+
+		CHECK_EQ(bpf_map_update_elem(fd, &i, &v, BPF_ANY), 0);
+		CHECK_EQ(xdpc_map_update(xdpc_obj_map(x, "verdict"), &i, &v,
+					 BPF_ANY), 0);
+	}
+}
+
 /* The kernel's test runs arrive on lo (ifindex 1): give xdp_compat the
  * same device. */
 static void
@@ -125,6 +140,8 @@ static const struct tcase cases[] = {
 	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_xskcpu.o", "corpus_xskcpu", NULL, 0 },
 	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_ratelimit.o", "corpus_ratelimit",
 	  NULL, 0, NULL, NULL, "bucket" },
+	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_flags.o", "corpus_flags", NULL, 0,
+	  flags_setup },
 };
 
 /* Ring buffer records, as each side's consumer delivers them. */

@@ -548,16 +548,17 @@ static void
 test_faults_are_aborted(void)
 {
 	static const char *const progs[] = { "oob_read", "endless",
-					     "write_rodata" };
+					     "write_rodata", "write_rdonly_prog",
+					     "read_wronly_prog" };
 	static const char *const why[] = { "outside packet", "instructions run",
-					   "writable" };
+					   "writable", "writable", "read of 4 bytes" };
 	char err[512], trace[256];
 	struct xdpc_obj *o = open_loaded(MLX5X_BUILD_ROOT "/tests/xdp/unit_bad.o");
 	static uint8_t buf[4096];
 
 	if (o == NULL)
 		return;
-	for (unsigned int i = 0; i < 3; i++) {
+	for (unsigned int i = 0; i < 5; i++) {
 		struct xdpc_buff b = { .hard_start = buf, .frame_sz = sizeof(buf) };
 		struct xdpc_prog *p = xdpc_obj_prog(o, progs[i]);
 
@@ -576,6 +577,22 @@ test_faults_are_aborted(void)
 	CHECK(xdpc_obj_load(o, err, sizeof(err)) != 0 &&
 	      strstr(err, "bpf_tcp_gen_syncookie (id 110)") != NULL &&
 	      strstr(err, "instruction") != NULL, "load error: %s", err);
+	xdpc_obj_close(o);
+	/* access flags from the application's side */
+	o = open_loaded(MLX5X_BUILD_ROOT "/tests/xdp/unit_bad.o");
+	if (o != NULL) {
+		uint32_t k = 0, v = 1;
+
+		CHECK_EQ(xdpc_map_update(xdpc_obj_map(o, "ro_prog"), &k, &v,
+					 BPF_ANY), 0);
+		CHECK_EQ(xdpc_map_lookup(xdpc_obj_map(o, "wo_prog"), &k, &v), 0);
+		xdpc_obj_close(o);
+	}
+	/* map flags the kernel refuses for the type */
+	o = xdpc_obj_open(MLX5X_BUILD_ROOT "/tests/xdp/unit_badflags.o", err,
+			  sizeof(err));
+	CHECK(o == NULL && strstr(err, "map bad_flags: map_flags 0x1 not valid"),
+	      "bad flags: %s", err);
 	xdpc_obj_close(o);
 	/* a relocation to a symbol no section defines */
 	o = xdpc_obj_open(MLX5X_BUILD_ROOT "/tests/xdp/unit_extern.o", err,

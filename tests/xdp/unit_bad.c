@@ -34,4 +34,40 @@ int write_rodata(struct xdp_md *ctx)
 	return XDP_PASS;
 }
 
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_RDONLY_PROG);
+	__type(key, __u32);
+	__type(value, __u32);
+} ro_prog SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_WRONLY_PROG);
+	__type(key, __u32);
+	__type(value, __u32);
+} wo_prog SEC(".maps");
+
+SEC("xdp")
+int write_rdonly_prog(struct xdp_md *ctx)
+{
+	__u32 k = 0, *v = bpf_map_lookup_elem(&ro_prog, &k);
+
+	(void)ctx;
+	if (v)
+		*(volatile __u32 *)v = 1;
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int read_wronly_prog(struct xdp_md *ctx)
+{
+	__u32 k = 0, *v = bpf_map_lookup_elem(&wo_prog, &k);
+
+	(void)ctx;
+	return v && *(volatile __u32 *)v ? XDP_DROP : XDP_PASS;
+}
+
 char _license[] SEC("license") = "Dual BSD/GPL";
