@@ -82,6 +82,12 @@ check "prog-run: --set and --map-dump" '[ $rc = 0 ] && grep -q "^retval: 1 (XDP_
 "$APP" prog-run "$pkt" --data-in "$pkt" >"$out" 2>&1
 rc=$?
 check "prog-run: not an ELF object" '[ $rc = 1 ] && grep -q "not an ELF object" "$out"'
+trunc=$(mktemp --suffix=.o)
+head -c 700 "$PROGS/xdp_macswap.o" >"$trunc"
+"$APP" prog-run "$trunc" --data-in "$pkt" >"$out" 2>&1
+rc=$?
+check "prog-run: truncated ELF" '[ $rc = 1 ] && grep -q "$trunc" "$out"'
+rm -f "$trunc"
 "$APP" prog-run "$CORPUS/unit_extern.o" --data-in "$pkt" >"$out" 2>&1
 rc=$?
 check "prog-run: relocation to a missing symbol" '[ $rc = 1 ] && grep -q "unit_extern.o: program wants_extern: instruction 0: relocation to missing_limit, which is undefined" "$out"'
