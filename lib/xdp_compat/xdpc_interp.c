@@ -104,6 +104,14 @@ struct frame {
 	uint64_t cb_ctx;
 };
 
+static uint32_t
+too_deep(struct xdpc_run *r, const struct xdpc_prog *prog, uint32_t at)
+{
+	xdpc_fault(r, "program %s: instruction %u: calls nested deeper than %u",
+		   prog->name, at, XDPC_MAX_CALL_DEPTH);
+	return XDPC_ABORTED;
+}
+
 uint32_t
 xdpc_prog_run(struct xdpc_prog *prog, struct xdpc_buff *buf, char *trace,
 	      size_t tracelen)
@@ -408,13 +416,8 @@ bad_atomic:
 				if (!is64)
 					goto bad_jmp;
 				if (in->src_reg == BPF_PSEUDO_CALL) {
-					if (depth + 1 >= XDPC_MAX_CALL_DEPTH) {
-						xdpc_fault(&r, "program %s: instruction %u: "
-							   "calls nested deeper than %u",
-							   prog->name, pc - 1,
-							   XDPC_MAX_CALL_DEPTH);
-						return XDPC_ABORTED;
-					}
+					if (depth + 1 >= XDPC_MAX_CALL_DEPTH)
+						return too_deep(&r, prog, pc - 1);
 					frames[depth].ret_pc = pc;
 					frames[depth].loop = false;
 					memcpy(frames[depth].saved, &reg[6], 32);
@@ -446,13 +449,8 @@ bad_atomic:
 						reg[0] = 0;
 						continue;
 					}
-					if (depth + 1 >= XDPC_MAX_CALL_DEPTH) {
-						xdpc_fault(&r, "program %s: instruction %u: "
-							   "calls nested deeper than %u",
-							   prog->name, pc - 1,
-							   XDPC_MAX_CALL_DEPTH);
-						return XDPC_ABORTED;
-					}
+					if (depth + 1 >= XDPC_MAX_CALL_DEPTH)
+						return too_deep(&r, prog, pc - 1);
 					frames[depth] = (struct frame){
 						.ret_pc = pc, .loop = true,
 						.cb_pc = (uint32_t)cb, .i = 0,

@@ -104,6 +104,21 @@ xskcpu(uint32_t mode)
 	return o;
 }
 
+/* The device lost none of @want frames (all reached the program); then
+ * detach and close the port. */
+static void
+close_counted(uint16_t gen, uint64_t want)
+{
+	struct rte_eth_stats es;
+
+	CHECK_EQ(rte_eth_stats_get(gen, &es), 0);
+	CHECK(es.imissed == 0 && es.ipackets == want, "ipackets %" PRIu64
+	      " imissed %" PRIu64, es.ipackets, es.imissed);
+	CHECK_EQ(xdpc_generic_detach(gen, 0), 0);
+	rte_eth_dev_stop(gen);
+	rte_eth_dev_close(gen);
+}
+
 /* XSKMAP: frames land in the application's ring while a socket is
  * attached for this queue; attached for another queue they are redirect
  * errors; with none the miss action (XDP_PASS) hands them to the app. */
@@ -156,17 +171,7 @@ test_xskmap_to_ring(void)
 	CHECK_EQ(st.act[XDPC_REDIRECT], 2000);
 	CHECK_EQ(passed, 1000);
 	CHECK_EQ(st.act[XDPC_PASS], 1000);
-	{
-		struct rte_eth_stats es;
-
-		/* the device lost none: all 3000 reached the program */
-		CHECK_EQ(rte_eth_stats_get((uint16_t)gen, &es), 0);
-		CHECK(es.imissed == 0 && es.ipackets == 3000, "ipackets %"
-		      PRIu64 " imissed %" PRIu64, es.ipackets, es.imissed);
-	}
-	CHECK_EQ(xdpc_generic_detach((uint16_t)gen, 0), 0);
-	rte_eth_dev_stop((uint16_t)gen);
-	rte_eth_dev_close((uint16_t)gen);
+	close_counted((uint16_t)gen, 3000);
 	rte_ring_free(ring);
 	xdpc_obj_close(o);
 }
@@ -242,17 +247,7 @@ test_cpumap_queue(void)
 	CHECK_EQ(st.redirect_errors, 1000 - 255);
 	CHECK_EQ(st.act[XDPC_DROP], 1000);
 	CHECK_EQ(passed, 0);
-	{
-		struct rte_eth_stats es;
-
-		/* the device lost none: all 3000 reached the program */
-		CHECK_EQ(rte_eth_stats_get((uint16_t)gen, &es), 0);
-		CHECK(es.imissed == 0 && es.ipackets == 3000, "ipackets %"
-		      PRIu64 " imissed %" PRIu64, es.ipackets, es.imissed);
-	}
-	CHECK_EQ(xdpc_generic_detach((uint16_t)gen, 0), 0);
-	rte_eth_dev_stop((uint16_t)gen);
-	rte_eth_dev_close((uint16_t)gen);
+	close_counted((uint16_t)gen, 3000);
 	xdpc_obj_close(o);
 	/* every mbuf back in the pool */
 	CHECK_EQ(rte_mempool_in_use_count(mp), 0);
