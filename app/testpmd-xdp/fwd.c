@@ -151,6 +151,19 @@ txp_xdp_setup(struct txp_conf *c)
 		fprintf(stderr, "testpmd-xdp: --xdp: %s\n", err);
 		return 1;
 	}
+	for (unsigned int i = 0; i < c->nmap_updates; i++)
+		if (txp_map_update(c->obj, c->map_updates[i][0],
+				   c->map_updates[i][1], err, sizeof(err)) != 0) {
+			fprintf(stderr, "testpmd-xdp: --map-update %s %s: %s\n",
+				c->map_updates[i][0], c->map_updates[i][1], err);
+			return 2;
+		}
+	for (unsigned int i = 0; i < c->nmap_dumps; i++)
+		if (xdpc_obj_map(c->obj, c->map_dumps[i]) == NULL) {
+			fprintf(stderr, "testpmd-xdp: --map-dump %s: no such map "
+				"in %s\n", c->map_dumps[i], c->xdp_obj);
+			return 2;
+		}
 	prog = xdpc_obj_prog(c->obj, c->xdp_prog);
 	if (prog == NULL) {
 		fprintf(stderr, "testpmd-xdp: --xdp %s: no program %s\n",

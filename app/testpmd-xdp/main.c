@@ -57,6 +57,9 @@ usage(FILE *f)
 "  --xdp OBJECT[:PROG]       run an XDP program on every stream (generic mode)\n"
 "  --mode generic|auto       where XDP runs (native comes with in-driver XDP)\n"
 "  --set GLOBAL=VALUE        set a const volatile global before load\n"
+"  --map-update MAP KEY=VALUE  set an entry before the run (numbers, or\n"
+"                            hex:BYTES for raw bytes)\n"
+"  --map-dump MAP            print the map as JSON after the run\n"
 "  testpmd-xdp prog-run ...  run a program on one packet, like bpftool prog run\n"
 "  -h, --help\n");
 }
@@ -104,6 +107,8 @@ parse_args(int argc, char **argv, struct txp_conf *c)
 		{ "xdp", required_argument, NULL, 'x' },
 		{ "mode", required_argument, NULL, 'M' },
 		{ "set", required_argument, NULL, 'S' },
+		{ "map-update", required_argument, NULL, 'U' },
+		{ "map-dump", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -195,6 +200,20 @@ parse_args(int argc, char **argv, struct txp_conf *c)
 				return die("--set %s: expected GLOBAL=VALUE", optarg);
 			c->sets[c->nsets++] = optarg;
 			break;
+		case 'U':
+			/* two words: MAP then KEY=VALUE */
+			if (c->nmap_updates == 64 || optind >= argc ||
+			    strchr(argv[optind], '=') == NULL)
+				return die("--map-update %s: expected MAP KEY=VALUE",
+					   optarg);
+			c->map_updates[c->nmap_updates][0] = optarg;
+			c->map_updates[c->nmap_updates++][1] = argv[optind++];
+			break;
+		case 'D':
+			if (c->nmap_dumps == 64)
+				return die("--map-dump: too many");
+			c->map_dumps[c->nmap_dumps++] = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -206,8 +225,9 @@ parse_args(int argc, char **argv, struct txp_conf *c)
 	}
 	if (optind < argc)
 		return die("unexpected argument %s", argv[optind]);
-	if (c->nsets != 0 && c->xdp_obj == NULL)
-		return die("--set needs --xdp");
+	if ((c->nsets | c->nmap_updates | c->nmap_dumps) != 0 &&
+	    c->xdp_obj == NULL)
+		return die("--set, --map-update and --map-dump need --xdp");
 	return 0;
 }
 
@@ -376,6 +396,8 @@ main(int argc, char **argv)
 	txp_quit = 1;
 	rte_eal_mp_wait_lcore();
 	rc = txp_report_finish(rep) == 0 ? 0 : 1;
+	if (c.nmap_dumps != 0)
+		txp_map_dump(c.obj, c.map_dumps, c.nmap_dumps, stdout);
 out:
 	/* Every exit after EAL init closes the ports (the vdevs go with
 	 * rte_eal_cleanup), so nothing a PMD allocated is left behind. */

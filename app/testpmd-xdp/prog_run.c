@@ -22,81 +22,6 @@ static const char *const act_names[] = {
 	"XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT",
 };
 
-static void
-dump_maps(struct xdpc_obj *obj)
-{
-	struct xdpc_map *m;
-	bool first_map = true;
-
-	printf("{\"maps\": [");
-	for (unsigned int i = 0; (m = xdpc_obj_map_at(obj, i)) != NULL; i++) {
-		struct xdpc_map_info mi;
-		uint8_t key[256], next[256], *val;
-		size_t vlen;
-		bool first = true, has = false;
-
-		xdpc_map_info(m, &mi);
-		if (mi.key_size > sizeof(key))
-			continue;
-		vlen = (size_t)((mi.value_size + 7) & ~7u) * mi.nr_cpus;
-		val = malloc(vlen);
-		if (val == NULL)
-			continue;
-		printf("%s\n  {\"name\": \"%s\", \"type\": %u, \"entries\": [",
-		       first_map ? "" : ",", mi.name, mi.type);
-		first_map = false;
-		while (xdpc_map_get_next_key(m, has ? key : NULL, next) == 0) {
-			memcpy(key, next, mi.key_size);
-			has = true;
-			if (xdpc_map_lookup(m, key, val) != 0)
-				continue;
-			/* skip all-zero array slots: arrays have every key */
-			if (mi.type == 2 /* ARRAY */ || mi.type == 6) {
-				size_t k;
-
-				for (k = 0; k < vlen && val[k] == 0; k++)
-					;
-				if (k == vlen)
-					continue;
-			}
-			printf("%s\n    {\"key\": \"", first ? "" : ",");
-			for (uint32_t k = 0; k < mi.key_size; k++)
-				printf("%02x", key[k]);
-			printf("\", \"value\": \"");
-			if (mi.nr_cpus > 1) {
-				/* per-CPU: the sum of the 64-bit words, as a
-				 * counter would be read */
-				for (uint32_t c = 0; c < mi.nr_cpus; c++)
-					for (uint32_t k = 0; k < mi.value_size; k++)
-						if (val[c * ((mi.value_size + 7) & ~7u) + k])
-							goto percpu_raw;
-			}
-			for (uint32_t k = 0; k < mi.value_size; k++)
-				printf("%02x", val[k]);
-			printf("\"}");
-			first = false;
-			continue;
-percpu_raw:
-			for (uint32_t c = 0; c < mi.nr_cpus; c++) {
-				bool any = false;
-
-				for (uint32_t k = 0; k < mi.value_size; k++)
-					any |= val[c * ((mi.value_size + 7) & ~7u) + k] != 0;
-				if (!any)
-					continue;
-				printf("cpu%u:", c);
-				for (uint32_t k = 0; k < mi.value_size; k++)
-					printf("%02x", val[c * ((mi.value_size + 7) & ~7u) + k]);
-				printf(" ");
-			}
-			printf("\"}");
-			first = false;
-		}
-		printf("]}");
-		free(val);
-	}
-	printf("\n]}\n");
-}
 
 int
 txp_prog_run(int argc, char **argv)
@@ -261,7 +186,7 @@ txp_prog_run(int argc, char **argv)
 		fclose(f);
 	}
 	if (map_dump)
-		dump_maps(obj);
+		txp_map_dump(obj, NULL, 0, stdout);
 	xdpc_obj_close(obj);
 	return 0;
 }

@@ -52,6 +52,10 @@ struct txp_conf {
 	const char *xdp_prog;
 	const char *sets[64];
 	unsigned int nsets;
+	const char *map_updates[64][2];  /* MAP, KEY=VALUE */
+	unsigned int nmap_updates;
+	const char *map_dumps[64];
+	unsigned int nmap_dumps;
 	struct xdpc_obj *obj;
 	struct txp_stream streams[TXP_MAX_STREAMS];
 	unsigned int nb_streams;
@@ -69,6 +73,14 @@ void txp_stream_counts(const struct txp_conf *c, unsigned int i,
 		       uint64_t out[1 + TXP_NACT]);
 /* Load the XDP object and attach it to every stream. 0 or exit code. */
 int txp_xdp_setup(struct txp_conf *c);
+
+/* maps.c: maps by name from the command line. Dump the named maps (all
+ * when @nnames is 0) as JSON; update MAP from "KEY=VALUE" (numbers, or
+ * hex:BYTES). */
+void txp_map_dump(struct xdpc_obj *obj, const char *const *names,
+		  unsigned int nnames, FILE *f);
+int txp_map_update(struct xdpc_obj *obj, const char *name, const char *kv,
+		   char *err, size_t errlen);
 
 /* prog_run.c: testpmd-xdp prog-run (argv[0] is "prog-run") */
 int txp_prog_run(int argc, char **argv);

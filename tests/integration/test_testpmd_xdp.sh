@@ -119,6 +119,32 @@ ok = ok and len(o) == 24 + 1000 * (16 + 68)
 ok = ok and o[40:52].hex() == '020000000002020000000001'
 sys.exit(0 if ok else 1)
 PY"
+# --map-update before the run, --map-dump after: the per-CPU stats hold
+# exactly the 1000 frames (60 bytes each) under XDP_DROP, and the entry
+# set from the command line is there on every CPU
+"$APP" --no-pci --no-huge -m 512 --no-shconf --file-prefix=txpm$$ -l 0,1 \
+  --vdev "net_pcap0,rx_pcap=$inpcap" -- --xdp "$PROGS/xdp_action.o" --set action=1 \
+  --map-update stats 3=hex:05000000000000000700000000000000 --map-dump stats \
+  --duration 1 >"$out" 2>&1
+rc=$?
+check "--map-update and --map-dump" "[ $rc = 0 ] && python3 - '$out' <<'PY'
+import json, sys
+t = open(sys.argv[1]).read()
+d = json.loads(t[t.index('{\"maps\"'):])
+e = {x['key']: x['value'] for x in d['maps'][0]['entries']}
+def total(v, off):
+    return sum(int.from_bytes(bytes.fromhex(c.split(':')[1][off:off + 16]), 'little')
+               for c in v.split())
+ok = d['maps'][0]['name'] == 'stats'
+ok = ok and total(e['01000000'], 0) == 1000 and total(e['01000000'], 16) == 68000
+ok = ok and all(c.endswith(':05000000000000000700000000000000') for c in e['03000000'].split())
+sys.exit(0 if ok else 1)
+PY"
+"$APP" --no-pci --no-huge -m 512 --no-shconf --file-prefix=txpe$$ -l 0,1 \
+  --vdev "net_null0" -- --xdp "$PROGS/xdp_action.o" --map-update stats 1=hex:01 \
+  --duration 1 >"$out" 2>&1
+rc=$?
+check "--map-update: a value of the wrong size is refused, named" '[ $rc = 2 ] && grep -q "map-update stats 1=hex:01: value: 16 bytes (32 hex digits) expected" "$out"'
 "$APP" --no-pci --no-huge -m 512 --no-shconf --file-prefix=txpn$$ -l 0,1 \
   --vdev "net_null0,size=64" -- --xdp "$PROGS/xdp_action.o" --set action=1 \
   --duration 1 --json "$json" >"$out" 2>&1
