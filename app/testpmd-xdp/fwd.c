@@ -68,6 +68,8 @@ txp_fwd_lcore(void *arg)
 
 			if (n == 0)
 				continue;
+			if (c->capture != NULL)
+				txp_capture(b, n);
 			if (c->obj != NULL) {
 				/* XDP ran in the RX callback; what is left was
 				 * passed to us, and we are the stack: consume */

@@ -60,6 +60,8 @@ usage(FILE *f)
 "  --map-update MAP KEY=VALUE  set an entry before the run (numbers, or\n"
 "                            hex:BYTES for raw bytes)\n"
 "  --map-dump MAP            print the map as JSON after the run\n"
+"  --capture FILE.pcap       write the frames XDP passes (without XDP: all\n"
+"                            received) to a pcap file\n"
 "  testpmd-xdp prog-run ...  run a program on one packet, like bpftool prog run\n"
 "  -h, --help\n");
 }
@@ -109,6 +111,7 @@ parse_args(int argc, char **argv, struct txp_conf *c)
 		{ "set", required_argument, NULL, 'S' },
 		{ "map-update", required_argument, NULL, 'U' },
 		{ "map-dump", required_argument, NULL, 'D' },
+		{ "capture", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -208,6 +211,9 @@ parse_args(int argc, char **argv, struct txp_conf *c)
 					   optarg);
 			c->map_updates[c->nmap_updates][0] = optarg;
 			c->map_updates[c->nmap_updates++][1] = argv[optind++];
+			break;
+		case 'C':
+			c->capture = optarg;
 			break;
 		case 'D':
 			if (c->nmap_dumps == 64)
@@ -368,6 +374,10 @@ main(int argc, char **argv)
 		printf("  XDP program %s from %s, generic mode\n", c.xdp_prog,
 		       c.xdp_obj);
 	}
+	if (c.capture != NULL && txp_capture_open(c.capture) != 0) {
+		rc = 2;
+		goto out;
+	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	rep = txp_report_new(&c);
@@ -396,6 +406,9 @@ main(int argc, char **argv)
 	txp_quit = 1;
 	rte_eal_mp_wait_lcore();
 	rc = txp_report_finish(rep) == 0 ? 0 : 1;
+	if (c.capture != NULL)
+		printf("  captured %" PRIu64 " frames to %s\n",
+		       txp_capture_close(), c.capture);
 	if (c.nmap_dumps != 0)
 		txp_map_dump(c.obj, c.map_dumps, c.nmap_dumps, stdout);
 out:

@@ -56,6 +56,7 @@ struct txp_conf {
 	unsigned int nmap_updates;
 	const char *map_dumps[64];
 	unsigned int nmap_dumps;
+	const char *capture;      /* pcap file, or NULL */
 	struct xdpc_obj *obj;
 	struct txp_stream streams[TXP_MAX_STREAMS];
 	unsigned int nb_streams;
@@ -81,6 +82,12 @@ void txp_map_dump(struct xdpc_obj *obj, const char *const *names,
 		  unsigned int nnames, FILE *f);
 int txp_map_update(struct xdpc_obj *obj, const char *name, const char *kv,
 		   char *err, size_t errlen);
+
+/* capture.c: --capture. open: 0 or -1 (message printed); close returns
+ * the frames written. */
+int txp_capture_open(const char *path);
+void txp_capture(struct rte_mbuf **b, uint16_t n);
+uint64_t txp_capture_close(void);
 
 /* prog_run.c: testpmd-xdp prog-run (argv[0] is "prog-run") */
 int txp_prog_run(int argc, char **argv);

@@ -140,6 +140,22 @@ ok = ok and total(e['01000000'], 0) == 1000 and total(e['01000000'], 16) == 6800
 ok = ok and all(c.endswith(':05000000000000000700000000000000') for c in e['03000000'].split())
 sys.exit(0 if ok else 1)
 PY"
+# --capture: the 1000 frames XDP passes, byte for byte, in a pcap file
+"$APP" --no-pci --no-huge -m 512 --no-shconf --file-prefix=txpc2$$ -l 0,1 \
+  --vdev "net_pcap0,rx_pcap=$inpcap" -- --xdp "$PROGS/xdp_action.o" --set action=2 \
+  --capture "$outpcap" --duration 1 >"$out" 2>&1
+rc=$?
+check "--capture: PASS frames in a pcap file" "[ $rc = 0 ] && grep -q 'captured 1000 frames' '$out' && python3 - '$inpcap' '$outpcap' <<'PY'
+import struct, sys
+def frames(path):
+    d = open(path, 'rb').read(); o = 24; out = []
+    while o < len(d):
+        cap = struct.unpack('<IIII', d[o:o + 16])[2]
+        out.append(d[o + 16:o + 16 + cap]); o += 16 + cap
+    return out
+a, b = frames(sys.argv[1]), frames(sys.argv[2])
+sys.exit(0 if len(b) == 1000 and a == b else 1)
+PY"
 "$APP" --no-pci --no-huge -m 512 --no-shconf --file-prefix=txpe$$ -l 0,1 \
   --vdev "net_null0" -- --xdp "$PROGS/xdp_action.o" --map-update stats 1=hex:01 \
   --duration 1 >"$out" 2>&1
