@@ -140,6 +140,19 @@ ok = ok and total(e['01000000'], 0) == 1000 and total(e['01000000'], 16) == 6800
 ok = ok and all(c.endswith(':05000000000000000700000000000000') for c in e['03000000'].split())
 sys.exit(0 if ok else 1)
 PY"
+# xdp_redirect: port 0's 1000 frames out of port 1 (a loop wire), where
+# the program passes them (no entry for port 1)
+"$APP" --no-pci --no-huge -m 1024 --no-shconf --file-prefix=txpr$$ -l 0,1 \
+  --vdev "net_mlx5x0,wire=gen,gen_count=1000,dev_mode=inline" \
+  --vdev "net_mlx5x1,wire=loop,dev_mode=inline" -- \
+  --xdp "$PROGS/xdp_redirect.o" --map-update tx_port 1=2 --duration 1 \
+  --json "$json" >"$out" 2>&1
+rc=$?
+check "xdp_redirect through a devmap between two ports" "[ $rc = 0 ] && python3 - '$json' <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))['summary']['totals']
+sys.exit(0 if t['rx'] == 2000 and t['redirect'] == 1000 and t['pass'] == 1000 else 1)
+PY"
 # --capture: the 1000 frames XDP passes, byte for byte, in a pcap file
 "$APP" --no-pci --no-huge -m 512 --no-shconf --file-prefix=txpc2$$ -l 0,1 \
   --vdev "net_pcap0,rx_pcap=$inpcap" -- --xdp "$PROGS/xdp_action.o" --set action=2 \

@@ -106,9 +106,24 @@ mtu_setup(struct bpf_object *k, struct xdpc_obj *x)
 	CHECK_EQ(xdpc_netdev_set_mtu(1, mtu), 0);
 }
 
+/* xdp_redirect: frames arriving on ifindex 1 go out of ifindex 1 */
+static void
+tx_port_setup(struct bpf_object *k, struct xdpc_obj *x)
+{
+	uint32_t key = 1, ifindex = 1;
+
+	CHECK_EQ(bpf_map_update_elem(bpf_map__fd(bpf_object__find_map_by_name(
+			k, "tx_port")), &key, &ifindex, BPF_ANY), 0);
+	CHECK_EQ(xdpc_map_update(xdpc_obj_map(x, "tx_port"), &key, &ifindex,
+				 BPF_ANY), 0);
+}
+
 static const struct tcase cases[] = {
 	{ MLX5X_BUILD_ROOT "/app/testpmd-xdp/progs/xdp_drop.o", "xdp_drop", NULL, 0 },
 	{ MLX5X_BUILD_ROOT "/app/testpmd-xdp/progs/xdp_macswap.o", "xdp_macswap", NULL, 0 },
+	{ MLX5X_BUILD_ROOT "/app/testpmd-xdp/progs/xdp_pass.o", "xdp_pass", NULL, 0 },
+	{ MLX5X_BUILD_ROOT "/app/testpmd-xdp/progs/xdp_redirect.o", "xdp_redirect",
+	  NULL, 0, tx_port_setup },
 	{ MLX5X_BUILD_ROOT "/app/testpmd-xdp/progs/xdp_action.o", "xdp_action", NULL, 0 },
 	{ MLX5X_BUILD_ROOT "/app/testpmd-xdp/progs/xdp_action.o", "xdp_action", "action", 3 },
 	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_adjust.o", "corpus_adjust", NULL, 0 },
