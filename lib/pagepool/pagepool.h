@@ -222,6 +222,15 @@ pp_is_owner(const struct pp_pool *pp)
 /** Pools destroyed with pages in flight and not yet released. */
 int pp_deferred_count(void);
 
+/**
+ * Release now, in the calling thread, every deferred pool whose pages
+ * are all back (the reaper thread would within 20 ms). A driver calls it
+ * when closing a port, whose queues may have held another port's pages,
+ * so the release is done before the application goes on to
+ * rte_eal_cleanup. Returns the pools still deferred.
+ */
+int pp_reap(void);
+
 /** Make the calling thread the pool's owner (direct recycling on frees). */
 void pp_owner_bind(struct pp_pool *pp);
 

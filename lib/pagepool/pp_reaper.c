@@ -31,39 +31,46 @@ now_s(void)
 	return (uint64_t)ts.tv_sec;
 }
 
+/* One pass over the dying pools (reaper_lock held): free those with
+ * every page back, warn about stalled ones. */
+static void
+reap_locked(void)
+{
+	struct pp_pool **pp_link = &dying, *pp;
+
+	while ((pp = *pp_link) != NULL) {
+		/* Whoever holds reaper_lock is the ring's only consumer. */
+		uint64_t inflight = pp_drain(pp);
+		uint64_t age = now_s() - pp->dying_since;
+
+		if (inflight == 0) {
+			*pp_link = pp->next_dying;
+			PP_LOG(INFO, "%s: released after %" PRIu64 " s",
+			       pp->name, age);
+			pp_free(pp);
+			continue;
+		}
+		if (age >= REAPER_WARN_FIRST_S &&
+		    (age == REAPER_WARN_FIRST_S ||
+		     age % REAPER_WARN_EVERY_S == 0) &&
+		    pp->warned_at != age) {
+			pp->warned_at = age;
+			PP_LOG(WARNING, "%s: stalled pool shutdown: %"
+			       PRIu64 " inflight %" PRIu64 " sec",
+			       pp->name, inflight, age);
+		}
+		pp_link = &pp->next_dying;
+	}
+}
+
 static void *
 reaper_main(void *arg)
 {
 	(void)arg;
 	for (;;) {
-		struct pp_pool **pp_link, *pp;
-
 		usleep(REAPER_POLL_US);
 		pthread_mutex_lock(&reaper_lock);
-		pp_link = &dying;
-		while ((pp = *pp_link) != NULL) {
-			/* The reaper is the ring's only consumer now. */
-			uint64_t inflight = pp_drain(pp);
-			uint64_t age = now_s() - pp->dying_since;
-
-			if (inflight == 0) {
-				*pp_link = pp->next_dying;
-				PP_LOG(INFO, "%s: released after %" PRIu64 " s",
-				       pp->name, age);
-				pp_free(pp);
-				continue;
-			}
-			if (age >= REAPER_WARN_FIRST_S &&
-			    (age == REAPER_WARN_FIRST_S ||
-			     age % REAPER_WARN_EVERY_S == 0) &&
-			    pp->warned_at != age) {
-				pp->warned_at = age;
-				PP_LOG(WARNING, "%s: stalled pool shutdown: %"
-				       PRIu64 " inflight %" PRIu64 " sec",
-				       pp->name, inflight, age);
-			}
-			pp_link = &pp->next_dying;
-		}
+		reap_locked();
 		if (dying == NULL) {
 			reaper_running = false;
 			pthread_mutex_unlock(&reaper_lock);
@@ -71,6 +78,20 @@ reaper_main(void *arg)
 		}
 		pthread_mutex_unlock(&reaper_lock);
 	}
+}
+
+int
+pp_reap(void)
+{
+	int n = 0;
+	struct pp_pool *pp;
+
+	pthread_mutex_lock(&reaper_lock);
+	reap_locked();
+	for (pp = dying; pp != NULL; pp = pp->next_dying)
+		n++;
+	pthread_mutex_unlock(&reaper_lock);
+	return n;
 }
 
 int

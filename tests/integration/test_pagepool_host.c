@@ -343,6 +343,27 @@ test_destroy_with_mbufs_out(void)
 	CHECK_EQ(pp_deferred_count(), 0);
 }
 
+/* pp_reap releases, in the calling thread and at once, a deferred pool
+ * whose pages are all back; one with pages out stays deferred. */
+static void
+test_reap_now(void)
+{
+	struct pp_pool *a = mkhost("reap_a", 64, 0), *b = mkhost("reap_b", 64, 0);
+	struct rte_mbuf *ma, *mb;
+
+	if (a == NULL || b == NULL)
+		return;
+	ma = pp_page_mbuf(pp_alloc_page(a));
+	mb = pp_page_mbuf(pp_alloc_page(b));
+	CHECK_EQ(pp_destroy(a), 1);
+	CHECK_EQ(pp_destroy(b), 1);
+	rte_pktmbuf_free(ma);
+	CHECK_EQ(pp_reap(), 1);          /* a released now, b still out */
+	rte_pktmbuf_free(mb);
+	CHECK_EQ(pp_reap(), 0);
+	CHECK_EQ(pp_deferred_count(), 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -358,6 +379,7 @@ main(int argc, char **argv)
 	RUN(test_frag_extbuf);
 	RUN(test_register_and_switch);
 	RUN(test_destroy_with_mbufs_out);
+	RUN(test_reap_now);
 	{
 		int before = t_failed;
 

@@ -161,6 +161,11 @@ mlx5x_dev_close(struct rte_eth_dev *dev)
 	mlx5x_emu_fini(&priv->emu);
 	rte_free(priv->xstats_base);
 	priv->xstats_base = NULL;
+	/* Our queues may have held pages of another port's pools whose
+	 * destroy was deferred (redirected frames): release those here,
+	 * not later in the reaper thread, where it could race the
+	 * application's rte_eal_cleanup. */
+	pp_reap();
 	return 0;
 }
 
