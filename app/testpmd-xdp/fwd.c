@@ -130,25 +130,12 @@ txp_xdp_setup(struct txp_conf *c)
 		fprintf(stderr, "testpmd-xdp: --xdp: %s\n", err);
 		return 1;
 	}
-	for (unsigned int i = 0; i < c->nsets; i++) {
-		const char *eq = strchr(c->sets[i], '=');
-		char name[128];
-		unsigned long long v;
-		int sz;
-
-		snprintf(name, sizeof(name), "%.*s", (int)(eq - c->sets[i]),
-			 c->sets[i]);
-		sz = xdpc_obj_global_size(c->obj, name);
-		v = strtoull(eq + 1, NULL, 0);
-		if (sz <= 0 || sz > 8 ||
-		    xdpc_obj_set_global(c->obj, name, &v, (size_t)sz, err,
-					sizeof(err)) != 0) {
+	for (unsigned int i = 0; i < c->nsets; i++)
+		if (txp_set_global(c->obj, c->sets[i], err, sizeof(err)) != 0) {
 			fprintf(stderr, "testpmd-xdp: --set %s: %s\n", c->sets[i],
-				sz <= 0 ? "no such global in the object" :
-				sz > 8 ? "not an integer global" : err);
+				err);
 			return 2;
 		}
-	}
 	if (xdpc_obj_load(c->obj, err, sizeof(err)) != 0) {
 		fprintf(stderr, "testpmd-xdp: --xdp: %s\n", err);
 		return 1;

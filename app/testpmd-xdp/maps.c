@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Maps from the command line, for both run mode and prog-run: dumping
- * maps as JSON (hex keys and values; per-CPU values per CPU) and
- * updating an entry by name from KEY=VALUE text.
+ * Maps and globals from the command line, for both run mode and
+ * prog-run: --set GLOBAL=VALUE, dumping maps as JSON (hex keys and
+ * values; per-CPU values per CPU) and updating an entry by name from
+ * KEY=VALUE text.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,6 +13,33 @@
 #include <linux/bpf.h>
 
 #include "txp.h"
+
+int
+txp_set_global(struct xdpc_obj *obj, const char *set, char *err,
+	       size_t errlen)
+{
+	const char *eq = strchr(set, '=');
+	char name[128];
+	unsigned long long v;
+	int sz;
+
+	if (eq == NULL) {
+		snprintf(err, errlen, "expected GLOBAL=VALUE");
+		return -EINVAL;
+	}
+	snprintf(name, sizeof(name), "%.*s", (int)(eq - set), set);
+	sz = xdpc_obj_global_size(obj, name);
+	if (sz <= 0) {
+		snprintf(err, errlen, "no such global in the object");
+		return -ENOENT;
+	}
+	if (sz > 8) {
+		snprintf(err, errlen, "not an integer global");
+		return -EINVAL;
+	}
+	v = strtoull(eq + 1, NULL, 0);
+	return xdpc_obj_set_global(obj, name, &v, (size_t)sz, err, errlen);
+}
 
 void
 txp_map_dump(struct xdpc_obj *obj, const char *const *names,

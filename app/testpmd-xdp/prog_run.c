@@ -101,25 +101,13 @@ txp_prog_run(int argc, char **argv)
 		fprintf(stderr, "testpmd-xdp prog-run: %s\n", err);
 		return 1;
 	}
-	for (unsigned int i = 0; i < nsets; i++) {
-		char name[128];
-		const char *eq = strchr(sets[i], '=');
-		unsigned long long v;
-		int sz;
-
-		snprintf(name, sizeof(name), "%.*s", (int)(eq - sets[i]), sets[i]);
-		sz = xdpc_obj_global_size(obj, name);
-		v = strtoull(eq + 1, NULL, 0);
-		if (sz <= 0 || sz > 8 ||
-		    xdpc_obj_set_global(obj, name, &v, (size_t)sz, err,
-					sizeof(err)) != 0) {
+	for (unsigned int i = 0; i < nsets; i++)
+		if (txp_set_global(obj, sets[i], err, sizeof(err)) != 0) {
 			fprintf(stderr, "testpmd-xdp prog-run: --set %s: %s\n",
-				sets[i], sz <= 0 ? "no such global" :
-				sz > 8 ? "not an integer global" : err);
+				sets[i], err);
 			xdpc_obj_close(obj);
 			return 1;
 		}
-	}
 	if (xdpc_obj_load(obj, err, sizeof(err)) != 0) {
 		fprintf(stderr, "testpmd-xdp prog-run: %s\n", err);
 		xdpc_obj_close(obj);

@@ -75,9 +75,12 @@ void txp_stream_counts(const struct txp_conf *c, unsigned int i,
 /* Load the XDP object and attach it to every stream. 0 or exit code. */
 int txp_xdp_setup(struct txp_conf *c);
 
-/* maps.c: maps by name from the command line. Dump the named maps (all
- * when @nnames is 0) as JSON; update MAP from "KEY=VALUE" (numbers, or
- * hex:BYTES). */
+/* maps.c: globals and maps by name from the command line. Set a
+ * const volatile integer from "GLOBAL=VALUE" before load (0, or <0 with
+ * @err); dump the named maps (all when @nnames is 0) as JSON; update MAP
+ * from "KEY=VALUE" (numbers, or hex:BYTES). */
+int txp_set_global(struct xdpc_obj *obj, const char *set, char *err,
+		   size_t errlen);
 void txp_map_dump(struct xdpc_obj *obj, const char *const *names,
 		  unsigned int nnames, FILE *f);
 int txp_map_update(struct xdpc_obj *obj, const char *name, const char *kv,
