@@ -340,6 +340,14 @@ uint32_t pp_frag_size(const struct pp_pool *pp);
 uint32_t pp_page_size(const struct pp_pool *pp);
 const char *pp_name(const struct pp_pool *pp);
 
+/**
+ * Owner, or any thread while the owner is quiescent (a stopped queue):
+ * give every page in the alloc cache and the recycle ring back to its
+ * provider. Returns the pages still out (device, application), which is
+ * what the inflight counter then shows.
+ */
+uint64_t pp_drain(struct pp_pool *pp);
+
 /** Snapshot of the counters; safe from any thread. */
 void pp_get_stats(const struct pp_pool *pp, struct pp_stats *st);
 

@@ -27,9 +27,6 @@ uint64_t pp_mp_inflight(const struct pp_mp *mp);
 /* Any thread: route a whole page back into its pool. */
 void pp_recycle_any(struct pp_pool *pp, struct pp_page *pg);
 
-/* Destroy-time: release every page the pool itself holds; returns the
- * pages still in flight over all its providers. */
-uint64_t pp_drain(struct pp_pool *pp);
 /* Free a pool with nothing in flight, and its providers. */
 void pp_free(struct pp_pool *pp);
 

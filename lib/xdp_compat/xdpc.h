@@ -28,6 +28,16 @@ enum xdpc_action {
 	XDPC_ABORTED = 0, XDPC_DROP, XDPC_PASS, XDPC_TX, XDPC_REDIRECT,
 };
 
+/** One fragment of a multi-buffer frame (xdp.frags programs). */
+struct xdpc_frag {
+	uint8_t *data;         /**< Its bytes... */
+	uint32_t len;          /**< ...this many. */
+	uint32_t room;         /**< Bytes the buffer has from data on. */
+};
+
+/** Most fragments a frame has after its linear part (MAX_SKB_FRAGS). */
+#define XDPC_MAX_FRAGS 17u
+
 /**
  * One packet: a buffer of @c frame_sz bytes with the frame at
  * [data, data_end) and metadata at [data_meta, data). The program may
@@ -49,7 +59,16 @@ struct xdpc_buff {
 	struct xdpc_map *redirect_map; /**< Set by bpf_redirect_map. */
 	uint64_t redirect_flags;   /**< BPF_F_BROADCAST, BPF_F_EXCLUDE_INGRESS. */
 	uint32_t redirect_key;     /**< The XSKMAP / CPUMAP slot. */
+	/** Multi-buffer: fragments after [data, data_end), for programs in
+	 *  "xdp.frags" sections (bpf_xdp_get_buff_len, load/store_bytes and
+	 *  adjust_tail see them); 0 and NULL otherwise. adjust_tail may
+	 *  shorten or empty the last fragments: nr_frags tells what is left. */
+	uint32_t nr_frags;
+	struct xdpc_frag *frags;
 };
+
+/** Does @p prog handle multi-buffer frames ("xdp.frags" section)? */
+bool xdpc_prog_frags(const struct xdpc_prog *prog);
 
 /**
  * Open an ELF object. On failure returns NULL and writes a message naming
@@ -194,6 +213,19 @@ int xdpc_fib_route_add(const struct xdpc_route *route);
 int xdpc_fib_neigh_add(const struct xdpc_neigh *neigh);
 void xdpc_fib_flush(void);
 
+/**
+ * Where the REDIRECT verdict @p buf just got sends it, for callers that
+ * act on verdicts themselves (a driver's native hook). A device target
+ * (bpf_redirect, DEVMAP, DEVMAP_HASH) fills @p ifindex with up to @p max
+ * ifindexes (every entry of the map with BPF_F_BROADCAST, the ingress
+ * device left out with BPF_F_EXCLUDE_INGRESS) and returns how many; an
+ * XSKMAP or CPUMAP slot sets @p *ring and returns 0. Returns -ENOENT for
+ * an empty target, -EINVAL for an XSKMAP slot bound to another RX queue
+ * than buf->rx_queue_index (the kernel's xsk_rcv refuses those).
+ */
+int xdpc_redirect_targets(const struct xdpc_buff *buf, uint32_t *ifindex,
+			  uint32_t max, struct rte_ring **ring);
+
 /** Most buffers one xdpc_prog_run_burst call takes. */
 #define XDPC_BURST_MAX 512
 
@@ -262,7 +294,8 @@ struct xdpc_generic_stats {
 	uint64_t act[5];          /**< By enum xdpc_action. */
 	uint64_t tx_errors;       /**< XDP_TX frames the port did not take. */
 	uint64_t redirect_errors; /**< Redirected frames the target refused. */
-	uint64_t too_big;         /**< Multi-segment frames without xdp.frags. */
+	uint64_t too_big;         /**< Multi-segment frames without xdp.frags,
+				   *   or with more than XDPC_MAX_FRAGS + 1. */
 };
 
 int xdpc_generic_attach(uint16_t port, uint16_t queue, struct xdpc_prog *prog);

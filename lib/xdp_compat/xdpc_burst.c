@@ -110,3 +110,46 @@ xdpc_prog_run_burst(struct xdpc_prog *prog, struct xdpc_buff *const *bufs,
 		flush_all(&q);
 	return nredir;
 }
+
+int
+xdpc_redirect_targets(const struct xdpc_buff *b, uint32_t *ifindex,
+		      uint32_t max, struct rte_ring **ring)
+{
+	struct xdpc_map *m = b->redirect_map;
+	uint32_t key, next, n = 0;
+	int rc;
+
+	*ring = NULL;
+	if (m != NULL && xdpc_is_ringmap(m->type)) {
+		uint32_t qid;
+
+		*ring = xdpc_ringmap_ring(m, b->redirect_key);
+		if (*ring == NULL)
+			return -ENOENT;
+		memcpy(&qid, m->data + (size_t)b->redirect_key * 8, 4);
+		if (m->type == BPF_MAP_TYPE_XSKMAP && qid != b->rx_queue_index) {
+			*ring = NULL;
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (m == NULL || !(b->redirect_flags & BPF_F_BROADCAST)) {
+		if (b->redirect_ifindex == 0 || max == 0)
+			return -ENOENT;
+		ifindex[0] = b->redirect_ifindex;
+		return 1;
+	}
+	for (rc = xdpc_map_get_next_key(m, NULL, &next); rc == 0 && n < max;
+	     rc = xdpc_map_get_next_key(m, &key, &next)) {
+		uint32_t *ifx;
+
+		key = next;
+		ifx = xdpc_map_lookup_elem(m, &key, b->cpu);
+		if (ifx == NULL || *ifx == 0 ||
+		    ((b->redirect_flags & BPF_F_EXCLUDE_INGRESS) &&
+		     *ifx == b->ingress_ifindex))
+			continue;
+		ifindex[n++] = *ifx;
+	}
+	return n != 0 ? (int)n : -ENOENT;
+}

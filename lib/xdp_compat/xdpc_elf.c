@@ -850,6 +850,12 @@ xdpc_prog_name(const struct xdpc_prog *prog)
 	return prog->name;
 }
 
+bool
+xdpc_prog_frags(const struct xdpc_prog *prog)
+{
+	return strstr(prog->sec, ".frags") != NULL;
+}
+
 struct xdpc_map *
 xdpc_obj_map(struct xdpc_obj *obj, const char *name)
 {

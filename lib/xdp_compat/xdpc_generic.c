@@ -59,6 +59,7 @@ rx_cb(uint16_t port, uint16_t queue, struct rte_mbuf **pkts, uint16_t n,
 	uint16_t keep = 0, ntx = 0, nredir = 0, nrq = 0, i;
 	unsigned int cpu = rte_lcore_id();
 	uint64_t cnt[5] = {0};
+	struct xdpc_frag frags[XDPC_MAX_FRAGS];
 
 	(void)max;
 	for (i = 0; i < n; i++) {
@@ -74,6 +75,12 @@ rx_cb(uint16_t port, uint16_t queue, struct rte_mbuf **pkts, uint16_t n,
 			rte_pktmbuf_free(m);
 			continue;
 		}
+		if (m->nb_segs > XDPC_MAX_FRAGS + 1) {
+			add(&a->st.too_big, 1);
+			cnt[XDPC_DROP]++;
+			rte_pktmbuf_free(m);
+			continue;
+		}
 		b.hard_start = m->buf_addr;
 		b.data = rte_pktmbuf_mtod(m, uint8_t *);
 		b.data_meta = b.data;
@@ -83,12 +90,34 @@ rx_cb(uint16_t port, uint16_t queue, struct rte_mbuf **pkts, uint16_t n,
 		b.rx_queue_index = queue;
 		b.egress_ifindex = 0;
 		b.cpu = cpu;
+		b.nr_frags = 0;
+		b.frags = frags;
+		for (struct rte_mbuf *s = m->next; s != NULL; s = s->next) {
+			frags[b.nr_frags].data = rte_pktmbuf_mtod(s, uint8_t *);
+			frags[b.nr_frags].len = s->data_len;
+			frags[b.nr_frags++].room = s->buf_len - s->data_off;
+		}
 		act = xdpc_prog_run(a->prog, &b, NULL, 0);
-		/* the program may have moved the frame within the buffer */
+		/* the program may have moved the frame within the buffer,
+		 * and trimmed or grown the fragments */
 		m->data_off = (uint16_t)(b.data - (uint8_t *)m->buf_addr);
-		m->pkt_len = m->pkt_len - m->data_len +
-			     (uint32_t)(b.data_end - b.data);
 		m->data_len = (uint16_t)(b.data_end - b.data);
+		m->pkt_len = m->data_len;
+		if (m->nb_segs > 1) {
+			struct rte_mbuf *s = m, *next;
+			uint32_t f;
+
+			for (f = 0; f < b.nr_frags; f++) {
+				s = s->next;
+				s->data_len = (uint16_t)frags[f].len;
+				m->pkt_len += s->data_len;
+			}
+			next = s->next;
+			s->next = NULL;
+			if (next != NULL)
+				rte_pktmbuf_free(next);
+			m->nb_segs = (uint16_t)(b.nr_frags + 1);
+		}
 		cnt[act]++;
 		switch (act) {
 		case XDPC_PASS:

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <rte_common.h>
 #include <rte_log.h>
 
 #include "xdpc_internal.h"
@@ -322,6 +323,50 @@ h_adjust_meta(struct xdpc_run *r, uint64_t ctx, uint64_t off, uint64_t a3,
 	return 0;
 }
 
+/* Total frame length: the linear part and the fragments. */
+static uint64_t
+buff_len(const struct xdpc_buff *b)
+{
+	uint64_t len = (uint64_t)(b->data_end - b->data);
+
+	for (uint32_t i = 0; i < b->nr_frags; i++)
+		len += b->frags[i].len;
+	return len;
+}
+
+/* Multi-buffer adjust_tail, as bpf_xdp_frags_{shrink,increase}_tail:
+ * growing takes the last fragment's room; shrinking eats fragments from
+ * the end, then the linear part once none is left. */
+static uint64_t
+adjust_tail_frags(struct xdpc_buff *b, int32_t off)
+{
+	if (off > 0) {
+		struct xdpc_frag *f = &b->frags[b->nr_frags - 1];
+
+		if ((uint32_t)off > f->room - f->len)
+			return (uint64_t)-EINVAL;
+		memset(f->data + f->len, 0, (size_t)off);
+		f->len += (uint32_t)off;
+		return 0;
+	}
+	off = -off;
+	if ((uint64_t)off > buff_len(b) - ETH_HLEN)
+		return (uint64_t)-EINVAL;
+	while (b->nr_frags > 0 && off > 0) {
+		struct xdpc_frag *f = &b->frags[b->nr_frags - 1];
+		uint32_t shrink = RTE_MIN((uint32_t)off, f->len);
+
+		f->len -= shrink;
+		off -= (int32_t)shrink;
+		if (f->len != 0)
+			break;
+		b->nr_frags--;
+	}
+	if (b->nr_frags == 0)
+		b->data_end -= off;
+	return 0;
+}
+
 static uint64_t
 h_adjust_tail(struct xdpc_run *r, uint64_t ctx, uint64_t off, uint64_t a3,
 	      uint64_t a4, uint64_t a5)
@@ -331,6 +376,8 @@ h_adjust_tail(struct xdpc_run *r, uint64_t ctx, uint64_t off, uint64_t a3,
 	uint8_t *hard_end = b->hard_start + b->frame_sz - SKB_SHINFO_SZ;
 
 	(void)ctx; (void)a3; (void)a4; (void)a5;
+	if (b->nr_frags != 0)
+		return adjust_tail_frags(b, (int32_t)off);
 	if (end > hard_end || end < b->data + ETH_HLEN)
 		return (uint64_t)-EINVAL;
 	if ((int32_t)off > 0)
@@ -344,7 +391,39 @@ h_buff_len(struct xdpc_run *r, uint64_t ctx, uint64_t a2, uint64_t a3,
 	   uint64_t a4, uint64_t a5)
 {
 	(void)ctx; (void)a2; (void)a3; (void)a4; (void)a5;
-	return (uint64_t)(r->buf->data_end - r->buf->data);
+	return buff_len(r->buf);
+}
+
+/* Copy between the frame at offset @off (across the fragments) and
+ * @p, as bpf_xdp_copy_buf. The caller checked the range. */
+static void
+copy_frame(struct xdpc_buff *b, uint64_t off, uint8_t *p, uint64_t len,
+	   bool to_frame)
+{
+	uint64_t lin = (uint64_t)(b->data_end - b->data);
+	uint32_t i = 0;
+	uint8_t *src;
+	uint64_t avail;
+
+	src = b->data;
+	avail = lin;
+	while (len > 0) {
+		while (off >= avail) {
+			off -= avail;
+			src = b->frags[i].data;
+			avail = b->frags[i].len;
+			i++;
+		}
+		uint64_t n = RTE_MIN(len, avail - off);
+
+		if (to_frame)
+			memmove(src + off, p, n);
+		else
+			memcpy(p, src + off, n);
+		p += n;
+		len -= n;
+		off += n;
+	}
 }
 
 static uint64_t
@@ -354,11 +433,11 @@ h_load_bytes(struct xdpc_run *r, uint64_t ctx, uint64_t off, uint64_t to,
 	struct xdpc_buff *b = r->buf;
 
 	(void)ctx; (void)a5;
-	if (off + len > (uint64_t)(b->data_end - b->data) || off + len < off)
+	if (off + len > buff_len(b) || off + len < off)
 		return (uint64_t)-EINVAL;
 	if (!wr(r, to, len, "bpf_xdp_load_bytes buffer"))
 		return 0;
-	memcpy((void *)(uintptr_t)to, b->data + off, len);
+	copy_frame(b, off, (uint8_t *)(uintptr_t)to, len, false);
 	return 0;
 }
 
@@ -369,11 +448,11 @@ h_store_bytes(struct xdpc_run *r, uint64_t ctx, uint64_t off, uint64_t from,
 	struct xdpc_buff *b = r->buf;
 
 	(void)ctx; (void)a5;
-	if (off + len > (uint64_t)(b->data_end - b->data) || off + len < off)
+	if (off + len > buff_len(b) || off + len < off)
 		return (uint64_t)-EINVAL;
 	if (!rd(r, from, len, "bpf_xdp_store_bytes buffer"))
 		return 0;
-	memmove(b->data + off, (const void *)(uintptr_t)from, len);
+	copy_frame(b, off, (uint8_t *)(uintptr_t)from, len, true);
 	return 0;
 }
 

@@ -28,6 +28,23 @@ extern int mlx5x_logtype;
 /* Headroom before every received frame: XDP's XDP_PACKET_HEADROOM. */
 #define MLX5X_RX_HEADROOM 256u
 
+struct mlx5x_xdp_prog;
+struct mlx5x_xdpsq;
+struct xdpc_obj;
+struct xdpc_prog;
+
+/* Native XDP counters of one RX queue; every frame the program ran on is
+ * in exactly one of act[] (verdicts carried out), tx_errors or
+ * redirect_errors. */
+struct mlx5x_xdp_stats {
+	uint64_t rx;
+	uint64_t act[5];                /* by enum xdpc_action */
+	uint64_t tx_errors;             /* XDP_TX: no room on the send queue */
+	uint64_t redirect_errors;       /* no such target, or it refused */
+	uint64_t mbufs;                 /* mbufs made (PASS, CPUMAP, XSKMAP,
+					 * non-mlx5x targets) */
+};
+
 struct mlx5x_mr_cache {
 	uintptr_t start, end;
 	uint32_t lkey;
@@ -76,6 +93,12 @@ struct mlx5x_rxq {
 		uint32_t title_ci;          /* CQ index of the title */
 		struct mlx5_cqe64 title;
 	} zip;
+	/* Native XDP: the program (NULL: none), swapped under xdp_seq, odd
+	 * while a burst runs it (mlx5x_xdp.c). */
+	struct mlx5x_xdp_prog *xdp;
+	uint32_t xdp_seq;
+	unsigned int lcore;             /* the polling lcore: per-CPU maps */
+	int meta_off;                   /* mbuf dynfield: XDP metadata length */
 	/* ---- counters ---- */
 	uint64_t packets;
 	uint64_t bytes;
@@ -89,6 +112,12 @@ struct mlx5x_rxq {
 	unsigned int socket;
 	struct rte_eth_dev *dev;
 	const struct rte_memzone *mz;
+	/* ---- native XDP, colder ---- */
+	struct mlx5x_xdp_stats xst;
+	struct mlx5x_xdpsq *xsq[RTE_MAX_ETHPORTS]; /* by host port */
+	struct mlx5x_xdpsq *xsq_list[RTE_MAX_ETHPORTS];
+	uint16_t nxsq;
+	uint64_t abort_tsc;             /* last ABORTED logged */
 };
 
 struct mlx5x_tx_elt {
@@ -148,6 +177,9 @@ struct mlx5x_priv {
 	uint64_t rss_hf;
 	TAILQ_HEAD(, rte_flow) flows;
 	bool started;
+	/* native XDP from the xdp= devarg (mlx5x_xdp.c) */
+	struct xdpc_obj *xdp_obj;
+	struct xdpc_prog *xdp_prog;
 	/* xstats reset baseline */
 	uint64_t *xstats_base;
 	unsigned int xstats_n;
@@ -166,6 +198,20 @@ mlx5x_priv(struct rte_eth_dev *dev)
 {
 	return dev->data->dev_private;
 }
+
+/* The private data of an mlx5x port, or NULL (mlx5x_ethdev.c). */
+struct mlx5x_priv *mlx5x_port_priv(uint16_t port);
+
+/* Native XDP (mlx5x_xdp.c, mlx5x_rx_xdp.c) */
+uint16_t mlx5x_rx_burst_xdp(struct mlx5x_rxq *rxq, struct rte_mbuf **pkts,
+			    uint16_t n);
+uint16_t mlx5x_rx_burst_mbuf(struct mlx5x_rxq *rxq, struct rte_mbuf **pkts,
+			     uint16_t n);
+int mlx5x_xdp_devargs_load(struct mlx5x_priv *priv);
+int mlx5x_xdp_rxq_setup(struct rte_eth_dev *dev, struct mlx5x_rxq *rxq);
+void mlx5x_xdp_rxq_stop(struct mlx5x_rxq *rxq);
+void mlx5x_xdp_rxq_release(struct mlx5x_rxq *rxq);
+void mlx5x_xdp_dev_close(struct mlx5x_priv *priv);
 
 /* RX queues (mlx5x_rxq.c, mlx5x_rx.c) */
 int mlx5x_rx_queue_setup(struct rte_eth_dev *dev, uint16_t idx, uint16_t desc,
@@ -212,8 +258,8 @@ void mlx5x_flow_flush_all(struct rte_eth_dev *dev);
 
 /* MR registration helpers (mlx5x_rxq.c): pagepool chunks, and whole
  * mempools (TX MR cache misses, buffer-split pools). */
-uint32_t mlx5x_mr_reg_cb(void *ctx, void *addr, rte_iova_t iova, size_t len);
-int mlx5x_mr_reg_mempool(struct mlx5x_mr_table *t, struct rte_mempool *mp);
+uint32_t mlx5x_mr_reg_cb(void *emu, void *addr, rte_iova_t iova, size_t len);
+int mlx5x_mr_reg_mempool(struct mlx5x_emu *emu, struct rte_mempool *mp);
 uint32_t mlx5x_rx_split_lkey(struct mlx5x_rxq *rxq, uint32_t seg,
 			     rte_iova_t iova);
 

@@ -24,7 +24,7 @@ static const char *const keys[] = {
 	"tx_pcap", "pcap_loop", "iface", "peer", "dev_mode", "dev_cpu", "mprq",
 	"mprq_log_stride_num", "mprq_log_stride_size", "cqe_comp",
 	"cqe_comp_fmt", "rxq_size", "txq_size", "txq_comp_every", "page_size",
-	NULL,
+	"xdp", "xdp_prog", NULL,
 };
 
 struct ctx {
@@ -118,6 +118,20 @@ on_kv(const char *key, const char *v, void *opaque)
 			rc = -EINVAL;
 		} else {
 			strcpy(da->peer, v);
+		}
+	} else if (!strcmp(key, "xdp")) {
+		if (v == NULL || *v == '\0' || strlen(v) >= sizeof(da->xdp)) {
+			DA_ERR("devarg xdp: an XDP object file is required");
+			rc = -EINVAL;
+		} else {
+			strcpy(da->xdp, v);
+		}
+	} else if (!strcmp(key, "xdp_prog")) {
+		if (v == NULL || *v == '\0' || strlen(v) >= sizeof(da->xdp_prog)) {
+			DA_ERR("devarg xdp_prog=%s: not a program name", v ? v : "");
+			rc = -EINVAL;
+		} else {
+			strcpy(da->xdp_prog, v);
 		}
 	} else if (!strcmp(key, "dev_mode")) {
 		if (v && !strcmp(v, "thread")) {
@@ -241,6 +255,15 @@ mlx5x_devargs_parse(const char *name, const char *args, struct mlx5x_devargs *da
 	}
 	if (da->wire_ops == &mlx5x_wire_peer && !da->peer[0]) {
 		DA_ERR("devarg wire=peer needs peer=PORT (e.g. net_mlx5x1)");
+		return -EINVAL;
+	}
+	if (da->xdp_prog[0] && !da->xdp[0]) {
+		DA_ERR("devarg xdp_prog=%s needs xdp=FILE.o", da->xdp_prog);
+		return -EINVAL;
+	}
+	if (da->xdp[0] && da->mprq) {
+		DA_ERR("devarg xdp=%s: native XDP runs on the cyclic RQ; drop "
+		       "mprq=1", da->xdp);
 		return -EINVAL;
 	}
 	if (da->mprq && (1u << (da->mprq_log_stride_num +

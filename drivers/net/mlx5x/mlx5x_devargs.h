@@ -38,6 +38,9 @@ struct mlx5x_devargs {
 	uint16_t txq_comp_every; /* completion moderation: CQE every N WQEs */
 	uint32_t page_size;      /* RX buffer (pagepool page) bytes */
 	uint32_t port_seq;       /* nth mlx5x port, for a default MAC */
+	/* native XDP on every RX queue */
+	char xdp[PATH_MAX];      /* object file */
+	char xdp_prog[64];       /* program in it; "" = the first */
 };
 
 /* Parse "k=v,k=v" for device @p name; logs and returns -EINVAL on any
@@ -52,6 +55,7 @@ int mlx5x_devargs_parse(const char *name, const char *args,
 	"dev_mode=thread|inline dev_cpu=<cpu> mprq=0|1 " \
 	"mprq_log_stride_num=<3-6> mprq_log_stride_size=<6-13> " \
 	"cqe_comp=0|1 cqe_comp_fmt=hash|csum rxq_size=<64-32768> " \
-	"txq_size=<64-32768> txq_comp_every=<1-64> page_size=<2048-65536>"
+	"txq_size=<64-32768> txq_comp_every=<1-64> page_size=<2048-65536> " \
+	"xdp=<file.o> xdp_prog=<name>"
 
 #endif

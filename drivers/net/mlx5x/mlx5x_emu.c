@@ -283,7 +283,7 @@ rx_cyclic(struct mlx5x_emu *emu, struct mlx5x_emu_rq *rq, uint16_t qidx,
 
 		if (bc == 0 || lkey == MLX5_INVALID_LKEY)
 			break;
-		dst = mlx5x_mr_dma(&emu->mrt, lkey,
+		dst = mlx5x_mr_dma(lkey,
 				   rte_be_to_cpu_64(ds[s].addr), chunk);
 		if (unlikely(dst == NULL)) {
 			rq_error(emu, rq, qidx, MLX5_CQE_SYNDROME_LOCAL_PROT_ERR);
@@ -338,7 +338,7 @@ rx_mprq(struct mlx5x_emu *emu, struct mlx5x_emu_rq *rq, uint16_t qidx,
 	}
 	w = (const struct mlx5_mprq_wqe *)rq->wqes +
 	    (rq->ci & ((1u << rq->log_wqe_n) - 1));
-	dst = mlx5x_mr_dma(&emu->mrt, rte_be_to_cpu_32(w->dseg.lkey),
+	dst = mlx5x_mr_dma(rte_be_to_cpu_32(w->dseg.lkey),
 			   rte_be_to_cpu_64(w->dseg.addr) +
 			   (uint64_t)rq->stride_ci * ssize, f->len);
 	if (unlikely(dst == NULL)) {
@@ -554,7 +554,7 @@ tx_wqe(struct mlx5x_emu *emu, struct mlx5x_emu_sq *sq, uint16_t qidx)
 
 		if (bc == 0)
 			continue;
-		src = mlx5x_mr_dma(&emu->mrt, rte_be_to_cpu_32(d->lkey),
+		src = mlx5x_mr_dma(rte_be_to_cpu_32(d->lkey),
 				   rte_be_to_cpu_64(d->addr), bc);
 		if (unlikely(src == NULL)) {
 			sq_error(emu, sq, qidx, MLX5_CQE_SYNDROME_LOCAL_PROT_ERR,
@@ -596,28 +596,40 @@ tx_wqe(struct mlx5x_emu *emu, struct mlx5x_emu_sq *sq, uint16_t qidx)
 	return nbb;
 }
 
+/* Execute what SQ @q has posted, while its CQ has room. */
+static unsigned int
+tx_sq(struct mlx5x_emu *emu, uint16_t q)
+{
+	struct mlx5x_emu_sq *sq = &emu->sq[q];
+	unsigned int work = 0;
+	uint32_t posted, nbb;
+
+	if (__atomic_load_n(&sq->state, __ATOMIC_ACQUIRE) != MLX5X_Q_RDY)
+		return 0;
+	posted = rte_be_to_cpu_32(__atomic_load_n(sq->dbrec, __ATOMIC_ACQUIRE));
+	/* Completions need room: stop while the CQ is nearly full. */
+	while (sq->ci != posted && cq_has_room(&sq->cq, 3)) {
+		nbb = tx_wqe(emu, sq, q);
+		if (nbb == 0)
+			break;
+		sq->ci += nbb;
+		work++;
+	}
+	return work;
+}
+
+/* The ethdev SQs, then the XDP SQs the device hosts. */
 static unsigned int
 tx_step(struct mlx5x_emu *emu)
 {
+	uint16_t xend = __atomic_load_n(&emu->xsq_end, __ATOMIC_ACQUIRE);
 	unsigned int work = 0;
+	uint16_t q;
 
-	for (uint16_t q = 0; q < emu->nb_sq; q++) {
-		struct mlx5x_emu_sq *sq = &emu->sq[q];
-		uint32_t posted, nbb;
-
-		if (__atomic_load_n(&sq->state, __ATOMIC_ACQUIRE) != MLX5X_Q_RDY)
-			continue;
-		posted = rte_be_to_cpu_32(__atomic_load_n(sq->dbrec,
-							  __ATOMIC_ACQUIRE));
-		/* Completions need room: stop while the CQ is nearly full. */
-		while (sq->ci != posted && cq_has_room(&sq->cq, 3)) {
-			nbb = tx_wqe(emu, sq, q);
-			if (nbb == 0)
-				break;
-			sq->ci += nbb;
-			work++;
-		}
-	}
+	for (q = 0; q < emu->nb_sq; q++)
+		work += tx_sq(emu, q);
+	for (q = MLX5X_MAX_QUEUES; q < xend; q++)
+		work += tx_sq(emu, q);
 	tx_flush(emu);
 	return work;
 }
@@ -756,6 +768,41 @@ mlx5x_emu_sq_modify(struct mlx5x_emu *emu, uint16_t idx, enum mlx5x_qstate st)
 	rte_spinlock_unlock(&emu->lock);
 }
 
+int
+mlx5x_emu_xsq_alloc(struct mlx5x_emu *emu, void *owner)
+{
+	int idx = -ENOSPC;
+
+	rte_spinlock_lock(&emu->lock);
+	for (uint16_t q = MLX5X_MAX_QUEUES; q < MLX5X_MAX_SQ; q++)
+		if (emu->xsq[q] == NULL) {
+			emu->xsq[q] = owner;
+			emu->sq[q].state = MLX5X_Q_RST;
+			if (q + 1 > emu->xsq_end)
+				__atomic_store_n(&emu->xsq_end, q + 1,
+						 __ATOMIC_RELEASE);
+			idx = q;
+			break;
+		}
+	rte_spinlock_unlock(&emu->lock);
+	return idx;
+}
+
+void
+mlx5x_emu_xsq_free(struct mlx5x_emu *emu, uint16_t idx)
+{
+	uint16_t end = MLX5X_MAX_QUEUES;
+
+	rte_spinlock_lock(&emu->lock);
+	__atomic_store_n(&emu->sq[idx].state, MLX5X_Q_RST, __ATOMIC_RELEASE);
+	emu->xsq[idx] = NULL;
+	for (uint16_t q = MLX5X_MAX_QUEUES; q < MLX5X_MAX_SQ; q++)
+		if (emu->xsq[q] != NULL)
+			end = q + 1;
+	__atomic_store_n(&emu->xsq_end, end, __ATOMIC_RELEASE);
+	rte_spinlock_unlock(&emu->lock);
+}
+
 void
 mlx5x_emu_rq_destroy(struct mlx5x_emu *emu, uint16_t idx)
 {
@@ -843,7 +890,6 @@ mlx5x_emu_init(struct mlx5x_emu *emu, const char *name,
 	memset(emu, 0, sizeof(*emu));
 	snprintf(emu->name, sizeof(emu->name), "%s", name);
 	rte_spinlock_init(&emu->lock);
-	rte_spinlock_init(&emu->mrt.lock);
 	memcpy(emu->rss_key, key, sizeof(key));
 	emu->rss_hf = 0;
 	mlx5x_toeplitz_init(emu);
@@ -876,6 +922,7 @@ void
 mlx5x_emu_fini(struct mlx5x_emu *emu)
 {
 	mlx5x_emu_stop(emu);
+	mlx5x_mr_dereg_all(emu);
 	if (emu->wire.ops != NULL && emu->wire.ops->close != NULL)
 		emu->wire.ops->close(&emu->wire);
 	free(emu->flow_cache);

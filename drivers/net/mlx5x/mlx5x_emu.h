@@ -20,16 +20,28 @@
 #include "mlx5x_wire.h"
 
 #define MLX5X_MAX_QUEUES 16
+/* XDP send queues a device hosts (XDP_TX and redirect from any RX queue
+ * of any port), after the ethdev SQs in its SQ table. */
+#define MLX5X_MAX_XDPSQ 48
+#define MLX5X_MAX_SQ (MLX5X_MAX_QUEUES + MLX5X_MAX_XDPSQ)
 #define MLX5X_RETA_SIZE 512
 #define MLX5X_RSS_KEY_LEN 40
 #define MLX5X_MR_MAX 1024
 #define MLX5X_MAX_FLOWS 256
 
-/* ---- Memory registration: lkey -> (iova range, CPU mapping) ---- */
+/* ---- Memory registration: lkey -> (iova range, CPU mapping) ----
+ * One table for every port of the process, as one protection domain on
+ * one HCA: a page of port A's pool can be sent by port B (XDP redirect)
+ * with the lkey it was registered under. Entries are tagged with the
+ * device that registered them; lookups for reuse see only the caller's
+ * own, and a device's entries go when it does. */
+struct mlx5x_emu;
+
 struct mlx5x_mr {
 	rte_iova_t iova;
 	uint64_t len;
 	uint8_t *va;
+	const struct mlx5x_emu *owner;
 	uint32_t lkey;      /* 0: free entry */
 };
 
@@ -39,21 +51,27 @@ struct mlx5x_mr_table {
 	struct mlx5x_mr ent[MLX5X_MR_MAX];
 };
 
-/* Register [va, va+len) at iova; returns the lkey, or 0 (table full). */
-uint32_t mlx5x_mr_reg(struct mlx5x_mr_table *t, void *va, rte_iova_t iova,
+extern struct mlx5x_mr_table mlx5x_mr_global;
+
+/* Register [va, va+len) at iova for @emu; returns the lkey, or 0 (table
+ * full). */
+uint32_t mlx5x_mr_reg(const struct mlx5x_emu *emu, void *va, rte_iova_t iova,
 		      uint64_t len);
-void mlx5x_mr_dereg(struct mlx5x_mr_table *t, uint32_t lkey);
-/* Find an lkey covering [iova, iova+len) of already registered memory. */
-uint32_t mlx5x_mr_find(struct mlx5x_mr_table *t, rte_iova_t iova,
-		       uint64_t len);
+/* Drop every registration of @emu. */
+void mlx5x_mr_dereg_all(const struct mlx5x_emu *emu);
+/* Find an lkey of @emu covering [iova, iova+len); its range in @mr. */
+uint32_t mlx5x_mr_find(const struct mlx5x_emu *emu, rte_iova_t iova,
+		       uint64_t len, struct mlx5x_mr *mr);
+/* Registrations @emu holds. */
+uint32_t mlx5x_mr_count(const struct mlx5x_emu *emu);
 
 /* The DMA check the device makes for every access: returns the CPU
  * address of [iova, iova+len) under lkey, or NULL. */
 static inline uint8_t *
-mlx5x_mr_dma(const struct mlx5x_mr_table *t, uint32_t lkey, rte_iova_t iova,
-	     uint32_t len)
+mlx5x_mr_dma(uint32_t lkey, rte_iova_t iova, uint32_t len)
 {
-	const struct mlx5x_mr *mr = &t->ent[(lkey >> 8) % MLX5X_MR_MAX];
+	const struct mlx5x_mr *mr =
+		&mlx5x_mr_global.ent[(lkey >> 8) % MLX5X_MR_MAX];
 
 	if (unlikely(mr->lkey != lkey || lkey == 0 || iova < mr->iova ||
 		     iova + len > mr->iova + mr->len || iova + len < iova))
@@ -156,11 +174,12 @@ struct mlx5x_emu_txb;
 
 struct mlx5x_emu {
 	char name[32];
-	struct mlx5x_mr_table mrt;
 	rte_spinlock_t lock;        /* device step vs control commands */
 	struct mlx5x_emu_rq rq[MLX5X_MAX_QUEUES];
-	struct mlx5x_emu_sq sq[MLX5X_MAX_QUEUES];
+	struct mlx5x_emu_sq sq[MLX5X_MAX_SQ];
 	uint16_t nb_rq, nb_sq;      /* configured counts */
+	void *xsq[MLX5X_MAX_SQ];    /* XDP SQ slots: the driver's queue */
+	uint16_t xsq_end;           /* one past the last XDP SQ slot taken */
 	/* receive classification */
 	uint8_t rss_key[MLX5X_RSS_KEY_LEN];
 	uint64_t rss_hf;
@@ -204,6 +223,10 @@ void mlx5x_emu_rq_modify(struct mlx5x_emu *emu, uint16_t idx,
 			 enum mlx5x_qstate st);
 void mlx5x_emu_sq_modify(struct mlx5x_emu *emu, uint16_t idx,
 			 enum mlx5x_qstate st);
+/* XDP send queue slots: a free SQ index (>= MLX5X_MAX_QUEUES) or
+ * -ENOSPC; then sq_create/modify/destroy as for any SQ. */
+int mlx5x_emu_xsq_alloc(struct mlx5x_emu *emu, void *owner);
+void mlx5x_emu_xsq_free(struct mlx5x_emu *emu, uint16_t idx);
 void mlx5x_emu_rq_destroy(struct mlx5x_emu *emu, uint16_t idx);
 void mlx5x_emu_sq_destroy(struct mlx5x_emu *emu, uint16_t idx);
 void mlx5x_emu_set_rss(struct mlx5x_emu *emu, const uint8_t *key,

@@ -158,6 +158,7 @@ mlx5x_dev_close(struct rte_eth_dev *dev)
 		mlx5x_rx_queue_release(dev, i);
 	for (i = 0; i < dev->data->nb_tx_queues; i++)
 		mlx5x_tx_queue_release(dev, i);
+	mlx5x_xdp_dev_close(priv);
 	mlx5x_emu_fini(&priv->emu);
 	rte_free(priv->xstats_base);
 	priv->xstats_base = NULL;
@@ -489,6 +490,13 @@ mlx5x_probe(struct rte_vdev_device *vdev)
 		rte_eth_dev_release_port(dev);
 		return rc;
 	}
+	rc = mlx5x_xdp_devargs_load(priv);
+	if (rc != 0) {
+		mlx5x_emu_fini(&priv->emu);
+		rte_free(mac);
+		rte_eth_dev_release_port(dev);
+		return rc;
+	}
 	memcpy(mac->addr_bytes, priv->emu.mac, 6);
 	memcpy(priv->rss_key, priv->emu.rss_key, MLX5X_RSS_KEY_LEN);
 	dev->data->mac_addrs = mac;
@@ -522,8 +530,8 @@ mlx5x_remove(struct rte_vdev_device *vdev)
 
 /* ---- public API ---- */
 
-static struct mlx5x_priv *
-port_priv(uint16_t port)
+struct mlx5x_priv *
+mlx5x_port_priv(uint16_t port)
 {
 	struct rte_eth_dev *dev;
 
@@ -538,13 +546,13 @@ port_priv(uint16_t port)
 int
 rte_pmd_mlx5x_is_mlx5x(uint16_t port)
 {
-	return port_priv(port) != NULL;
+	return mlx5x_port_priv(port) != NULL;
 }
 
 int
 rte_pmd_mlx5x_wire_stats(uint16_t port, struct rte_pmd_mlx5x_wire_stats *st)
 {
-	struct mlx5x_priv *priv = port_priv(port);
+	struct mlx5x_priv *priv = mlx5x_port_priv(port);
 
 	if (priv == NULL || st == NULL)
 		return -EINVAL;
@@ -559,7 +567,7 @@ rte_pmd_mlx5x_wire_stats(uint16_t port, struct rte_pmd_mlx5x_wire_stats *st)
 int
 rte_pmd_mlx5x_device_step(uint16_t port)
 {
-	struct mlx5x_priv *priv = port_priv(port);
+	struct mlx5x_priv *priv = mlx5x_port_priv(port);
 
 	if (priv == NULL)
 		return -EINVAL;
@@ -569,7 +577,7 @@ rte_pmd_mlx5x_device_step(uint16_t port)
 int
 rte_pmd_mlx5x_inject_rx_fault(uint16_t port, uint16_t queue)
 {
-	struct mlx5x_priv *priv = port_priv(port);
+	struct mlx5x_priv *priv = mlx5x_port_priv(port);
 	struct mlx5x_rxq *rxq;
 	struct mlx5_wqe_data_seg *ds;
 

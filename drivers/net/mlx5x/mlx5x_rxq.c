@@ -15,7 +15,7 @@
 #include "mlx5x.h"
 
 struct reg_ctx {
-	struct mlx5x_mr_table *t;
+	struct mlx5x_emu *emu;
 	int err;
 };
 
@@ -28,7 +28,7 @@ reg_chunk(struct rte_mempool *mp, void *opaque, struct rte_mempool_memhdr *h,
 	(void)mp;
 	(void)idx;
 	if (c->err == 0 && h->iova != RTE_BAD_IOVA &&
-	    mlx5x_mr_reg_cb(c->t, h->addr, h->iova, h->len) == 0)
+	    mlx5x_mr_reg_cb(c->emu, h->addr, h->iova, h->len) == 0)
 		c->err = ENOSPC;
 }
 
@@ -38,17 +38,15 @@ uint32_t
 mlx5x_rx_split_lkey(struct mlx5x_rxq *rxq, uint32_t seg, rte_iova_t iova)
 {
 	struct mlx5x_mr_cache *c = &rxq->split_mrc[seg];
-	struct mlx5x_mr_table *t = &rxq->emu->mrt;
+	struct mlx5x_mr mr;
 	uint32_t lkey;
 
 	if (likely(iova >= c->start && iova < c->end))
 		return c->lkey;
-	lkey = mlx5x_mr_find(t, iova, 1);
+	lkey = mlx5x_mr_find(rxq->emu, iova, 1, &mr);
 	if (lkey != 0) {
-		const struct mlx5x_mr *mr = &t->ent[(lkey >> 8) % MLX5X_MR_MAX];
-
-		c->start = mr->iova;
-		c->end = mr->iova + mr->len;
+		c->start = mr.iova;
+		c->end = mr.iova + mr.len;
 		c->lkey = lkey;
 	}
 	return lkey;
@@ -56,9 +54,9 @@ mlx5x_rx_split_lkey(struct mlx5x_rxq *rxq, uint32_t seg, rte_iova_t iova)
 
 /* Register every memory chunk of @mp (skipping ones already known). */
 int
-mlx5x_mr_reg_mempool(struct mlx5x_mr_table *t, struct rte_mempool *mp)
+mlx5x_mr_reg_mempool(struct mlx5x_emu *emu, struct rte_mempool *mp)
 {
-	struct reg_ctx c = { t, 0 };
+	struct reg_ctx c = { emu, 0 };
 
 	rte_mempool_mem_iter(mp, reg_chunk, &c);
 	return -c.err;
@@ -67,10 +65,10 @@ mlx5x_mr_reg_mempool(struct mlx5x_mr_table *t, struct rte_mempool *mp)
 uint32_t
 mlx5x_mr_reg_cb(void *ctx, void *addr, rte_iova_t iova, size_t len)
 {
-	struct mlx5x_mr_table *t = ctx;
-	uint32_t lkey = mlx5x_mr_find(t, iova, len);
+	struct mlx5x_emu *emu = ctx;
+	uint32_t lkey = mlx5x_mr_find(emu, iova, len, NULL);
 
-	return lkey ? lkey : mlx5x_mr_reg(t, addr, iova, len);
+	return lkey ? lkey : mlx5x_mr_reg(emu, addr, iova, len);
 }
 
 static inline unsigned int
@@ -233,6 +231,11 @@ mlx5x_rx_queue_stop(struct rte_eth_dev *dev, uint16_t idx)
 		/* The device lets go of the queue before we take its pages. */
 		mlx5x_emu_rq_destroy(&priv->emu, idx);
 		release_posted(rxq);
+		/* and what its XDP send queues still hold */
+		mlx5x_xdp_rxq_stop(rxq);
+		/* nothing cached while stopped: inflight shows only pages
+		 * the application (or another port) still holds */
+		pp_drain(rxq->pp);
 		cq_reset(rxq);
 		rxq->running = false;
 	}
@@ -249,6 +252,7 @@ mlx5x_rx_queue_release(struct rte_eth_dev *dev, uint16_t idx)
 	if (rxq == NULL)
 		return;
 	mlx5x_rx_queue_stop(dev, idx);
+	mlx5x_xdp_rxq_release(rxq);
 	inflight = pp_destroy(rxq->pp);
 	if (inflight != 0)
 		MLX5X_LOG(INFO, "port %u rxq %u: %" PRIu64 " pages still held "
@@ -401,7 +405,7 @@ mlx5x_rx_queue_setup(struct rte_eth_dev *dev, uint16_t idx, uint16_t desc,
 		rte_free(rxq);
 		return -rte_errno;
 	}
-	if (pp_register_mem(rxq->pp, mlx5x_mr_reg_cb, &priv->emu.mrt) != 0) {
+	if (pp_register_mem(rxq->pp, mlx5x_mr_reg_cb, &priv->emu) != 0) {
 		MLX5X_LOG(ERR, "port %u rxq %u: memory registration failed",
 			  rxq->port_id, idx);
 		goto fail;
@@ -438,7 +442,7 @@ mlx5x_rx_queue_setup(struct rte_eth_dev *dev, uint16_t idx, uint16_t desc,
 			goto fail;
 		/* The device must be able to DMA into the app's pools. */
 		for (uint32_t k = 0; k < sges; k++)
-			if (mlx5x_mr_reg_mempool(&priv->emu.mrt,
+			if (mlx5x_mr_reg_mempool(&priv->emu,
 						 rxq->split_mp[k]) != 0) {
 				MLX5X_LOG(ERR, "port %u rxq %u: cannot register "
 					  "mempool %s", rxq->port_id, idx,
@@ -457,10 +461,19 @@ mlx5x_rx_queue_setup(struct rte_eth_dev *dev, uint16_t idx, uint16_t desc,
 		rxq->mbuf_rearm = *mlx5x_mbuf_rearm(&m);
 	}
 	rxq->started_by_dev = !conf->rx_deferred_start;
+	if (mlx5x_xdp_rxq_setup(dev, rxq) != 0)
+		goto einval_pp;
 	dev->data->rx_queues[idx] = rxq;
 	if (priv->started && rxq->started_by_dev)
 		return mlx5x_rx_queue_start(dev, idx);
 	return 0;
+einval_pp:
+	pp_destroy(rxq->pp);
+	rte_memzone_free(rxq->mz);
+	rte_free(rxq->elts);
+	rte_free(rxq->melts);
+	rte_free(rxq);
+	return -EINVAL;
 einval:
 	rte_free(rxq);
 	return -EINVAL;

@@ -14,6 +14,7 @@
 #include "rte_pmd_mlx5x.h"
 
 #include "mlx5x.h"
+#include "xdpc.h"
 
 int
 mlx5x_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
@@ -69,6 +70,7 @@ mlx5x_stats_reset(struct rte_eth_dev *dev)
 		if (rxq != NULL) {
 			rxq->packets = rxq->bytes = rxq->nombuf = 0;
 			rxq->cqe_errors = 0;
+			memset(&rxq->xst, 0, sizeof(rxq->xst));
 		}
 		priv->emu.rq[i].out_of_buffer = 0;
 	}
@@ -142,6 +144,15 @@ collect(struct rte_eth_dev *dev, char (*names)[NAME_LEN], uint64_t *vals,
 		ADD(rxq->bytes, "rx_q%u_bytes", q);
 		ADD(rxq->nombuf, "rx_q%u_nombuf", q);
 		ADD(rxq->cqe_errors, "rx_q%u_cqe_errors", q);
+		ADD(rxq->xst.rx, "rx_q%u_xdp_rx", q);
+		ADD(rxq->xst.act[XDPC_DROP], "rx_q%u_xdp_drop", q);
+		ADD(rxq->xst.act[XDPC_PASS], "rx_q%u_xdp_pass", q);
+		ADD(rxq->xst.act[XDPC_TX], "rx_q%u_xdp_tx", q);
+		ADD(rxq->xst.act[XDPC_REDIRECT], "rx_q%u_xdp_redirect", q);
+		ADD(rxq->xst.act[XDPC_ABORTED], "rx_q%u_xdp_aborted", q);
+		ADD(rxq->xst.tx_errors, "rx_q%u_xdp_tx_errors", q);
+		ADD(rxq->xst.redirect_errors, "rx_q%u_xdp_redirect_errors", q);
+		ADD(rxq->xst.mbufs, "rx_q%u_xdp_mbufs", q);
 		np = pp_stats_names(pn, RTE_DIM(pn));
 		pp_stats_values(rxq->pp, pv, RTE_DIM(pv));
 		for (int k = 0; k < np && k < (int)RTE_DIM(pn); k++)
@@ -247,7 +258,7 @@ tel_info(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_int(d, "cqe_comp", priv->da.cqe_comp);
 	rte_tel_data_add_dict_int(d, "rx_queues", dev->data->nb_rx_queues);
 	rte_tel_data_add_dict_int(d, "tx_queues", dev->data->nb_tx_queues);
-	rte_tel_data_add_dict_int(d, "mr_entries", (int)priv->emu.mrt.n);
+	rte_tel_data_add_dict_int(d, "mr_entries", (int)mlx5x_mr_count(&priv->emu));
 	rte_tel_data_add_dict_int(d, "flows", (int)priv->emu.nb_flows);
 	rte_tel_data_add_dict_u64(d, "wire_rx_frames", priv->emu.wire.st.rx_frames);
 	rte_tel_data_add_dict_u64(d, "wire_tx_frames", priv->emu.wire.st.tx_frames);

@@ -95,15 +95,16 @@ uint32_t
 mlx5x_tx_mr_lookup_slow(struct mlx5x_txq *txq, struct rte_mbuf *m,
 			uintptr_t addr, uint32_t len)
 {
-	struct mlx5x_mr_table *t = &txq->emu->mrt;
+	struct mlx5x_emu *emu = txq->emu;
 	struct mlx5x_mr_cache *c;
+	struct mlx5x_mr mr;
 	uint32_t lkey;
 
 	txq->mr_miss++;
-	lkey = mlx5x_mr_find(t, addr, len);
+	lkey = mlx5x_mr_find(emu, addr, len, &mr);
 	if (lkey == 0 && !RTE_MBUF_HAS_EXTBUF(m) && m->pool != NULL) {
-		mlx5x_mr_reg_mempool(t, m->pool);
-		lkey = mlx5x_mr_find(t, addr, len);
+		mlx5x_mr_reg_mempool(emu, m->pool);
+		lkey = mlx5x_mr_find(emu, addr, len, &mr);
 	}
 	if (lkey == 0) {
 		void *va = (uint8_t *)m->buf_addr +
@@ -113,27 +114,24 @@ mlx5x_tx_mr_lookup_slow(struct mlx5x_txq *txq, struct rte_mbuf *m,
 
 		if (msl != NULL && rte_eal_iova_mode() == RTE_IOVA_VA)
 			/* IOVA is VA: the whole list is one range. */
-			lkey = mlx5x_mr_reg(t, msl->base_va,
+			lkey = mlx5x_mr_reg(emu, msl->base_va,
 					    (rte_iova_t)(uintptr_t)msl->base_va,
 					    msl->len);
 		else if (ms != NULL && ms->iova != RTE_BAD_IOVA)
-			lkey = mlx5x_mr_reg(t, ms->addr, ms->iova, ms->len);
+			lkey = mlx5x_mr_reg(emu, ms->addr, ms->iova, ms->len);
 		if (lkey == 0) {
 			MLX5X_LOG(ERR, "txq %u: cannot register memory of a "
 				  "buffer at %p", txq->idx, va);
 			return MLX5_INVALID_LKEY;
 		}
 	}
-	for (uint32_t i = 1; i < MLX5X_MR_MAX; i++) {
-		const struct mlx5x_mr *mr = &t->ent[i];
-
-		if (mr->lkey == lkey) {
-			c = &txq->mrc[txq->mrc_next++ % RTE_DIM(txq->mrc)];
-			c->start = mr->iova;
-			c->end = mr->iova + mr->len;
-			c->lkey = lkey;
-			break;
-		}
+	/* cache the whole registration the buffer is in */
+	if (mlx5x_mr_find(emu, addr, len, &mr) != 0) {
+		c = &txq->mrc[txq->mrc_next++ % RTE_DIM(txq->mrc)];
+		c->start = mr.iova;
+		c->end = mr.iova + mr.len;
+		c->lkey = mr.lkey;
+		lkey = mr.lkey;
 	}
 	return lkey;
 }
