@@ -2,10 +2,11 @@
 /*
  * xdp-live-gen: a kernel traffic source for benchmarks. Runs an XDP
  * program with BPF_PROG_TEST_RUN and BPF_F_TEST_XDP_LIVE_FRAMES, which
- * redirects 60-byte UDP frames into an interface (one end of a veth pair)
- * as fast as the kernel sends them, for a fixed time.
+ * redirects UDP frames (60 bytes, or SIZE - 4 for the FCS) into an
+ * interface (one end of a veth pair) as fast as the kernel sends them,
+ * for a fixed time.
  *
- *   xdp-live-gen OBJ IFNAME SECONDS
+ *   xdp-live-gen OBJ IFNAME SECONDS [SIZE]
  */
 #include <errno.h>
 #include <net/if.h>
@@ -21,11 +22,12 @@
 int
 main(int argc, char **argv)
 {
-	unsigned char pkt[60] = {
+	static unsigned char pkt[1600] = {
 		0x02, 0, 0, 0, 0, 0x01, 0x02, 0, 0, 0, 0, 0x02, 0x08, 0x00,
 		0x45, 0, 0, 46, 0, 0, 0, 0, 64, 17, 0, 0, 198, 18, 0, 1,
 		198, 19, 0, 1, 0x04, 0x00, 0, 9, 0, 26, 0, 0,
 	};
+	size_t len = 60;
 	struct bpf_object *obj;
 	struct bpf_map *ro;
 	uint32_t *ifx;
@@ -35,9 +37,21 @@ main(int argc, char **argv)
 	unsigned long long sent = 0;
 	struct timespec t0, t1;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: xdp-live-gen OBJ IFNAME SECONDS\n");
+	if (argc != 4 && argc != 5) {
+		fprintf(stderr, "usage: xdp-live-gen OBJ IFNAME SECONDS [SIZE]\n");
 		return 2;
+	}
+	if (argc == 5) {
+		len = (size_t)atoi(argv[4]) - 4;
+		if (len < 60 || len > 1514) {
+			fprintf(stderr, "xdp-live-gen: SIZE 64..1518\n");
+			return 2;
+		}
+		/* IP total length and UDP length follow the frame size */
+		pkt[16] = (unsigned char)((len - 14) >> 8);
+		pkt[17] = (unsigned char)(len - 14);
+		pkt[38] = (unsigned char)((len - 34) >> 8);
+		pkt[39] = (unsigned char)(len - 34);
 	}
 	ifindex = (int)if_nametoindex(argv[2]);
 	secs = atof(argv[3]);
@@ -67,7 +81,7 @@ main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	do {
 		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt,
-			    .data_size_in = sizeof(pkt), .repeat = 1 << 20,
+			    .data_size_in = len, .repeat = 1 << 20,
 			    .flags = BPF_F_TEST_XDP_LIVE_FRAMES,
 			    .batch_size = 64);
 		if (bpf_prog_test_run_opts(fd, &o) != 0) {

@@ -78,6 +78,52 @@ ctx_load(struct xdpc_run *r, uintptr_t addr, int size, uint64_t *v)
 	return false;
 }
 
+/* Fixed-width loads and stores: a variable-length memcpy into a 64-bit
+ * temporary costs a store-forwarding stall on every packet byte read. */
+static inline uint64_t
+load_sz(uintptr_t a, int sz)
+{
+	uint16_t h;
+	uint32_t w;
+	uint64_t d;
+
+	switch (sz) {
+	case 1: return *(const uint8_t *)a;
+	case 2: memcpy(&h, (const void *)a, 2); return h;
+	case 4: memcpy(&w, (const void *)a, 4); return w;
+	default: memcpy(&d, (const void *)a, 8); return d;
+	}
+}
+
+static inline void
+store_sz(uintptr_t a, int sz, uint64_t v)
+{
+	uint16_t h = (uint16_t)v;
+	uint32_t w = (uint32_t)v;
+
+	switch (sz) {
+	case 1: *(uint8_t *)a = (uint8_t)v; break;
+	case 2: memcpy((void *)a, &h, 2); break;
+	case 4: memcpy((void *)a, &w, 4); break;
+	default: memcpy((void *)a, &v, 8); break;
+	}
+}
+
+/* The common cases inline: the packet (with its metadata) and the stack;
+ * maps and faults go the long way. */
+static inline bool
+mem_ok(struct xdpc_run *r, uintptr_t a, size_t len, bool write,
+       const uint8_t *stack_lo, const uint8_t *stack_hi)
+{
+	if (a >= (uintptr_t)r->buf->data_meta &&
+	    a + len <= (uintptr_t)r->buf->data_end && a + len >= a)
+		return true;
+	if (a >= (uintptr_t)stack_lo && a + len <= (uintptr_t)stack_hi &&
+	    a + len >= a)
+		return true;
+	return xdpc_mem_ok(r, (const void *)a, len, write, stack_lo, stack_hi);
+}
+
 static inline bool
 in_ctx(const struct xdpc_run *r, uintptr_t a, size_t len)
 {
@@ -288,15 +334,14 @@ xdpc_prog_run(struct xdpc_prog *prog, struct xdpc_buff *buf, char *trace,
 				*dst = v;
 				continue;
 			}
-			if (!xdpc_mem_ok(&r, (const void *)addr, sz, false,
-					 stack_lo, stack_hi)) {
+			if (!mem_ok(&r, addr, sz, false, stack_lo, stack_hi)) {
 				xdpc_fault(&r, "program %s: instruction %u: read of %d "
 					   "bytes at %#lx outside packet, stack and "
 					   "map values", prog->name, pc - 1, sz,
 					   (unsigned long)addr);
 				return XDPC_ABORTED;
 			}
-			memcpy(&v, (const void *)addr, sz);
+			v = load_sz(addr, sz);
 			if (BPF_MODE(in->code) == XDPC_MEMSX)
 				v = sz == 1 ? (uint64_t)(int64_t)(int8_t)v :
 				    sz == 2 ? (uint64_t)(int64_t)(int16_t)v :
@@ -313,8 +358,7 @@ xdpc_prog_run(struct xdpc_prog *prog, struct xdpc_buff *buf, char *trace,
 			uint64_t v = cls == BPF_ST ? imm : reg[in->src_reg];
 
 			if (in_ctx(&r, addr, sz) ||
-			    !xdpc_mem_ok(&r, (const void *)addr, sz, true,
-					 stack_lo, stack_hi)) {
+			    !mem_ok(&r, addr, sz, true, stack_lo, stack_hi)) {
 				xdpc_fault(&r, "program %s: instruction %u: write of %d "
 					   "bytes at %#lx outside packet, stack and "
 					   "writable map values", prog->name, pc - 1,
@@ -322,7 +366,7 @@ xdpc_prog_run(struct xdpc_prog *prog, struct xdpc_buff *buf, char *trace,
 				return XDPC_ABORTED;
 			}
 			if (BPF_MODE(in->code) == BPF_MEM) {
-				memcpy((void *)addr, &v, sz);
+				store_sz(addr, sz, v);
 				continue;
 			}
 			if (cls == BPF_STX && BPF_MODE(in->code) == BPF_ATOMIC &&

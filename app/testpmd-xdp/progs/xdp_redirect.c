@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* Redirects each frame through a DEVMAP keyed by the ingress ifindex
+/* Redirects each frame through a DEVMAP_HASH keyed by the ingress ifindex
  * (DPDK port + 1): `--map-update tx_port 1=2` sends port 0's frames out
  * of port 1. Ports without an entry pass their frames to the application
  * (the miss action), so a port never redirects to itself by accident. */
@@ -7,7 +7,7 @@
 #include <bpf/bpf_helpers.h>
 
 struct {
-	__uint(type, BPF_MAP_TYPE_DEVMAP);
+	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
 	__uint(max_entries, 64);
 	__type(key, __u32);
 	__type(value, __u32);
