@@ -21,8 +21,8 @@ EAL="--no-pci --no-huge -m 1024 --no-shconf -l 0,1 --log-level=lib.eal:warning"
 # case name | object and globals | redirect?
 CASES=(
   "drop|$P/xdp_drop.o|"
-  "drop (read)|$P/xdp_action.o|action=1 touch=1"
-  "tx (macswap)|$P/xdp_macswap.o|"
+  "drop (read)|$P/xdp_bench.o|action=1 touch=1"
+  "tx (macswap)|$P/xdp_tx.o|"
   "redirect (peer port)|$P/xdp_redirect.o|"
   "pass (rxonly)|$P/xdp_pass.o|"
   "no program|-|"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's first command: installs what is missing, builds, and runs
 # the main job: testpmd-xdp on an emulated mlx5x port (a generator on the
-# far end of the cable) with the bundled XDP program xdp_action set to
+# far end of the cable) with the bundled XDP program xdp_bench set to
 # DROP, printing per-action rates every second for MLX5X_DURATION seconds
 # (default 10; 0 = until Ctrl-C). Extra arguments go to testpmd-xdp.
 # XDP runs in generic mode (on mbufs, xdp_compat's interpreter) until
@@ -18,5 +18,5 @@ exec "$BUILD/app/testpmd-xdp/testpmd-xdp" --no-pci --no-huge -m 1024 \
   --no-shconf --file-prefix=mlx5x-main -l "$lcores" \
   --log-level=lib.eal:warning \
   --vdev "net_mlx5x0,wire=gen,gen_flows=64,dev_cpu=0" -- \
-  --xdp "$BUILD/app/testpmd-xdp/progs/xdp_action.o" --set action=1 \
+  --xdp "$BUILD/app/testpmd-xdp/progs/xdp_bench.o" --set action=1 \
   --interval 1 --duration "${MLX5X_DURATION:-10}" "$@"

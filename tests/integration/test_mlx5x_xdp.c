@@ -267,7 +267,7 @@ test_tx_macswap(void)
 	snprintf(out, sizeof(out), "%s.out", in);
 	write_pcap(in, n, len_mixed);
 	snprintf(args, sizeof(args), "wire=pcap,rx_pcap=%s,tx_pcap=%s,"
-		 "dev_mode=inline,xdp=%sxdp_macswap.o", in, out, PROGS);
+		 "dev_mode=inline,xdp=%sxdp_tx.o", in, out, PROGS);
 	port = port_up(args, NULL, name, sizeof(name));
 	if (port < 0)
 		return;
@@ -572,7 +572,7 @@ test_aborted(void)
 	int port = port_up("wire=gen,gen_count=1000,dev_mode=inline", NULL, name,
 			   sizeof(name));
 	struct xdpc_obj *o = load(TPROGS "native_test.o", NULL, 0);
-	struct xdpc_obj *ab = load(PROGS "xdp_action.o", "action", XDP_ABORTED);
+	struct xdpc_obj *ab = load(PROGS "xdp_bench.o", "action", XDP_ABORTED);
 	struct rte_pmd_mlx5x_xdp_stats s;
 
 	if (port < 0 || o == NULL || ab == NULL)
@@ -623,7 +623,7 @@ test_swap_under_traffic(void)
 	struct xdpc_obj *o[3] = {
 		load(PROGS "xdp_drop.o", NULL, 0),
 		load(PROGS "xdp_pass.o", NULL, 0),
-		load(PROGS "xdp_macswap.o", NULL, 0),
+		load(PROGS "xdp_tx.o", NULL, 0),
 	};
 	struct rte_pmd_mlx5x_xdp_stats s;
 	struct rte_eth_stats es;

@@ -47,7 +47,7 @@ CORPUS=$(dirname "$APP")/../../tests/xdp
 for act in 1:drop 2:pass 3:tx; do
   n=${act%%:*}; name=${act##*:}
   "$APP" $EAL --vdev "net_mlx5x0,wire=gen,gen_count=50000,dev_mode=inline" \
-    -- --xdp "$PROGS/xdp_action.o" --set action=$n --duration 2 \
+    -- --xdp "$PROGS/xdp_bench.o" --set action=$n --duration 2 \
     --interval 0.5 --json "$json" >"$out" 2>&1
   rc=$?
   check "xdp action=$n: exit 0" '[ $rc = 0 ]'
@@ -55,17 +55,17 @@ for act in 1:drop 2:pass 3:tx; do
 import json, sys
 d = json.load(open(sys.argv[1])); t = d['summary']['totals']; e = d['summary']['errors']
 ok = t['rx'] == 50000 and t[sys.argv[2]] + (e if sys.argv[2] == 'tx' else 0) == 50000
-ok = ok and d['config']['program'] == 'xdp_action' and d['config']['mode'] == 'generic'
+ok = ok and d['config']['program'] == 'xdp_bench' and d['config']['mode'] == 'generic'
 sys.exit(0 if ok else 1)
 PY"
 done
 "$APP" $EAL --vdev net_mlx5x0,wire=gen -- --xdp /nonexistent.o >"$out" 2>&1
 rc=$?
 check "missing object refused" '[ $rc = 1 ] && grep -q "/nonexistent.o" "$out"'
-"$APP" $EAL --vdev net_mlx5x0,wire=gen -- --xdp "$PROGS/xdp_action.o" --set nosuch=1 >"$out" 2>&1
+"$APP" $EAL --vdev net_mlx5x0,wire=gen -- --xdp "$PROGS/xdp_bench.o" --set nosuch=1 >"$out" 2>&1
 rc=$?
 check "unknown global refused" '[ $rc = 2 ] && grep -q "set nosuch=1: no such global" "$out"'
-"$APP" $EAL --vdev net_mlx5x0,wire=gen -- --xdp "$PROGS/xdp_action.o:nosuch" >"$out" 2>&1
+"$APP" $EAL --vdev net_mlx5x0,wire=gen -- --xdp "$PROGS/xdp_bench.o:nosuch" >"$out" 2>&1
 rc=$?
 check "unknown program refused" '[ $rc = 1 ] && grep -q "no program nosuch" "$out"'
 
@@ -73,17 +73,17 @@ check "unknown program refused" '[ $rc = 1 ] && grep -q "no program nosuch" "$ou
 pkt=$(mktemp)
 printf '\x02\x00\x00\x00\x00\x01\x02\x00\x00\x00\x00\x02\x08\x00' >"$pkt"
 head -c 50 /dev/zero >>"$pkt"
-"$APP" prog-run "$PROGS/xdp_macswap.o" --data-in "$pkt" --data-out "$json" --repeat 100 >"$out" 2>&1
+"$APP" prog-run "$PROGS/xdp_tx.o" --data-in "$pkt" --data-out "$json" --repeat 100 >"$out" 2>&1
 rc=$?
 check "prog-run: XDP_TX and swapped MACs" '[ $rc = 0 ] && grep -q "^retval: 3 (XDP_TX)" "$out" && grep -q "^size: 64" "$out" && grep -q "^duration: [0-9]* ns" "$out" && [ "$(head -c 6 "$json" | od -An -tx1 | tr -d " ")" = 020000000002 ]'
-"$APP" prog-run "$PROGS/xdp_action.o" --set action=1 --data-in "$pkt" --map-dump >"$out" 2>&1
+"$APP" prog-run "$PROGS/xdp_bench.o" --set action=1 --data-in "$pkt" --map-dump >"$out" 2>&1
 rc=$?
 check "prog-run: --set and --map-dump" '[ $rc = 0 ] && grep -q "^retval: 1 (XDP_DROP)" "$out" && grep -q "\"name\": \"stats\"" "$out"'
 "$APP" prog-run "$pkt" --data-in "$pkt" >"$out" 2>&1
 rc=$?
 check "prog-run: not an ELF object" '[ $rc = 1 ] && grep -q "not an ELF object" "$out"'
 trunc=$(mktemp --suffix=.o)
-head -c 700 "$PROGS/xdp_macswap.o" >"$trunc"
+head -c 700 "$PROGS/xdp_tx.o" >"$trunc"
 "$APP" prog-run "$trunc" --data-in "$pkt" >"$out" 2>&1
 rc=$?
 check "prog-run: truncated ELF" '[ $rc = 1 ] && grep -q "$trunc" "$out"'
@@ -108,7 +108,7 @@ with open(sys.argv[1], 'wb') as f:
 PY
 "$APP" --no-pci --no-huge -m 512 --no-shconf --file-prefix=txpc$$ -l 0,1 \
   --vdev "net_pcap0,rx_pcap=$inpcap,tx_pcap=$outpcap" -- \
-  --xdp "$PROGS/xdp_macswap.o" --duration 1 --json "$json" >"$out" 2>&1
+  --xdp "$PROGS/xdp_tx.o" --duration 1 --json "$json" >"$out" 2>&1
 rc=$?
 check "generic XDP on net_pcap: 1000 in, 1000 XDP_TX out, MACs swapped" "[ $rc = 0 ] && python3 - '$json' '$outpcap' <<'PY'
 import json, sys
@@ -123,7 +123,7 @@ PY"
 # exactly the 1000 frames (60 bytes each) under XDP_DROP, and the entry
 # set from the command line is there on every CPU
 "$APP" --no-pci --no-huge -m 512 --no-shconf --file-prefix=txpm$$ -l 0,1 \
-  --vdev "net_pcap0,rx_pcap=$inpcap" -- --xdp "$PROGS/xdp_action.o" --set action=1 \
+  --vdev "net_pcap0,rx_pcap=$inpcap" -- --xdp "$PROGS/xdp_bench.o" --set action=1 \
   --map-update stats 3=hex:05000000000000000700000000000000 --map-dump stats \
   --duration 1 >"$out" 2>&1
 rc=$?
@@ -155,7 +155,7 @@ sys.exit(0 if t['rx'] == 2000 and t['redirect'] == 1000 and t['pass'] == 1000 el
 PY"
 # --capture: the 1000 frames XDP passes, byte for byte, in a pcap file
 "$APP" --no-pci --no-huge -m 512 --no-shconf --file-prefix=txpc2$$ -l 0,1 \
-  --vdev "net_pcap0,rx_pcap=$inpcap" -- --xdp "$PROGS/xdp_action.o" --set action=2 \
+  --vdev "net_pcap0,rx_pcap=$inpcap" -- --xdp "$PROGS/xdp_bench.o" --set action=2 \
   --capture "$outpcap" --duration 1 >"$out" 2>&1
 rc=$?
 check "--capture: PASS frames in a pcap file" "[ $rc = 0 ] && grep -q 'captured 1000 frames' '$out' && python3 - '$inpcap' '$outpcap' <<'PY'
@@ -170,12 +170,12 @@ a, b = frames(sys.argv[1]), frames(sys.argv[2])
 sys.exit(0 if len(b) == 1000 and a == b else 1)
 PY"
 "$APP" --no-pci --no-huge -m 512 --no-shconf --file-prefix=txpe$$ -l 0,1 \
-  --vdev "net_null0" -- --xdp "$PROGS/xdp_action.o" --map-update stats 1=hex:01 \
+  --vdev "net_null0" -- --xdp "$PROGS/xdp_bench.o" --map-update stats 1=hex:01 \
   --duration 1 >"$out" 2>&1
 rc=$?
 check "--map-update: a value of the wrong size is refused, named" '[ $rc = 2 ] && grep -q "map-update stats 1=hex:01: value: 16 bytes (32 hex digits) expected" "$out"'
 "$APP" --no-pci --no-huge -m 512 --no-shconf --file-prefix=txpn$$ -l 0,1 \
-  --vdev "net_null0,size=64" -- --xdp "$PROGS/xdp_action.o" --set action=1 \
+  --vdev "net_null0,size=64" -- --xdp "$PROGS/xdp_bench.o" --set action=1 \
   --duration 1 --json "$json" >"$out" 2>&1
 rc=$?
 check "generic XDP on net_null: every frame XDP_DROP" "[ $rc = 0 ] && python3 - '$json' <<'PY'

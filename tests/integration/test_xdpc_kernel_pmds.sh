@@ -38,7 +38,7 @@ ip -n $ns addr add 10.232.0.2/24 dev ${tag}b
 ip -n $ns link set ${tag}b up
 ip -n $ns neigh add 10.232.0.1 lladdr 02:00:00:00:e8:01 dev ${tag}b nud permanent
 "$APP" $EAL --file-prefix=${tag}p --vdev "net_af_packet0,iface=${tag}a" -- \
-  --xdp "$PROGS/xdp_action.o" --set action=1 --duration 4 --json "$json" >"$out" 2>&1 &
+  --xdp "$PROGS/xdp_bench.o" --set action=1 --duration 4 --json "$json" >"$out" 2>&1 &
 bg=$!
 sleep 1.5
 ip netns exec $ns ping -q -c 30 -i 0.05 -W 0.1 10.232.0.1 >/dev/null 2>&1
@@ -47,7 +47,7 @@ check "generic XDP on net_af_packet: 30 pings in, all dropped" "[ $rc = 0 ] && $
 
 # net_tap: DPDK makes ${tag}t; the host pings through it
 "$APP" $EAL --file-prefix=${tag}t --vdev "net_tap0,iface=${tag}t" -- \
-  --xdp "$PROGS/xdp_action.o" --set action=1 --duration 5 --json "$json" >"$out" 2>&1 &
+  --xdp "$PROGS/xdp_bench.o" --set action=1 --duration 5 --json "$json" >"$out" 2>&1 &
 bg=$!
 for _ in $(seq 50); do ip link show ${tag}t >/dev/null 2>&1 && break; sleep 0.1; done
 sysctl -qw net.ipv6.conf.${tag}t.disable_ipv6=1

@@ -73,14 +73,14 @@ test_drop(void)
 static void
 test_macswap(void)
 {
-	struct bpf_object *obj = open_obj(PROGS "xdp_macswap.o");
+	struct bpf_object *obj = open_obj(PROGS "xdp_tx.o");
 	unsigned char out[128];
 	uint32_t ret, len = sizeof(out);
 	int fd;
 
-	if (obj == NULL || load(obj, "xdp_macswap.o"))
+	if (obj == NULL || load(obj, "xdp_tx.o"))
 		return;
-	fd = bpf_program__fd(bpf_object__find_program_by_name(obj, "xdp_macswap"));
+	fd = bpf_program__fd(bpf_object__find_program_by_name(obj, "xdp_tx"));
 	CHECK_EQ(run(fd, pkt, sizeof(pkt), out, &len, &ret), 0);
 	CHECK_EQ(ret, XDP_TX);
 	CHECK_EQ(len, sizeof(pkt));
@@ -95,7 +95,7 @@ test_macswap(void)
 static void
 test_action_selector(void)
 {
-	struct bpf_object *obj = open_obj(PROGS "xdp_action.o");
+	struct bpf_object *obj = open_obj(PROGS "xdp_bench.o");
 	struct bpf_map *rodata, *stats;
 	uint32_t ret, key = XDP_TX;
 	size_t sz;
@@ -117,9 +117,9 @@ test_action_selector(void)
 		CHECK_EQ(*action, XDP_PASS);
 		*action = XDP_TX;
 	}
-	if (load(obj, "xdp_action.o"))
+	if (load(obj, "xdp_bench.o"))
 		return;
-	fd = bpf_program__fd(bpf_object__find_program_by_name(obj, "xdp_action"));
+	fd = bpf_program__fd(bpf_object__find_program_by_name(obj, "xdp_bench"));
 	for (int i = 0; i < 3; i++) {
 		CHECK_EQ(run(fd, pkt, sizeof(pkt), NULL, NULL, &ret), 0);
 		CHECK_EQ(ret, XDP_TX);

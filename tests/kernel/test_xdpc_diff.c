@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
@@ -34,6 +35,26 @@ struct tcase {
 
 /* Nested prefixes, so the longest match decides: 0/2 block, 128/1 allow,
  * 192/3 block, 192/2 allow (so 224/3 passes), 10.0.0.0/8 block. */
+/* Offset of global @name in the object's .rodata, from its BTF. */
+static int
+rodata_offset(struct bpf_object *obj, const char *name)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	const struct btf_type *sec;
+	const struct btf_var_secinfo *vs;
+	int id = btf ? btf__find_by_name(btf, ".rodata") : -1;
+
+	if (id < 0)
+		return -1;
+	sec = btf__type_by_id(btf, id);
+	vs = btf_var_secinfos(sec);
+	for (int i = 0; i < btf_vlen(sec); i++, vs++)
+		if (!strcmp(btf__name_by_offset(btf, btf__type_by_id(btf,
+				vs->type)->name_off), name))
+			return (int)vs->offset;
+	return -1;
+}
+
 static void
 firewall_setup(struct bpf_object *k, struct xdpc_obj *x)
 {
@@ -120,12 +141,16 @@ tx_port_setup(struct bpf_object *k, struct xdpc_obj *x)
 
 static const struct tcase cases[] = {
 	{ MLX5X_BUILD_ROOT "/app/testpmd-xdp/progs/xdp_drop.o", "xdp_drop", NULL, 0 },
-	{ MLX5X_BUILD_ROOT "/app/testpmd-xdp/progs/xdp_macswap.o", "xdp_macswap", NULL, 0 },
+	{ MLX5X_BUILD_ROOT "/app/testpmd-xdp/progs/xdp_tx.o", "xdp_tx", NULL, 0 },
 	{ MLX5X_BUILD_ROOT "/app/testpmd-xdp/progs/xdp_pass.o", "xdp_pass", NULL, 0 },
 	{ MLX5X_BUILD_ROOT "/app/testpmd-xdp/progs/xdp_redirect.o", "xdp_redirect",
 	  NULL, 0, tx_port_setup },
-	{ MLX5X_BUILD_ROOT "/app/testpmd-xdp/progs/xdp_action.o", "xdp_action", NULL, 0 },
-	{ MLX5X_BUILD_ROOT "/app/testpmd-xdp/progs/xdp_action.o", "xdp_action", "action", 3 },
+	{ MLX5X_BUILD_ROOT "/app/testpmd-xdp/progs/xdp_bench.o", "xdp_bench", NULL, 0 },
+	{ MLX5X_BUILD_ROOT "/app/testpmd-xdp/progs/xdp_bench.o", "xdp_bench", "action", 3 },
+	{ MLX5X_BUILD_ROOT "/app/testpmd-xdp/progs/xdp_filter.o", "xdp_filter",
+	  NULL, 0, firewall_setup },
+	{ MLX5X_BUILD_ROOT "/app/testpmd-xdp/progs/xdp_lb.o", "xdp_lb", NULL, 0 },
+	{ MLX5X_BUILD_ROOT "/app/testpmd-xdp/progs/xdp_lb.o", "xdp_lb", "nb_backends", 3 },
 	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_adjust.o", "corpus_adjust", NULL, 0 },
 	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_maps.o", "corpus_maps", NULL, 0 },
 	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_maps.o", "corpus_maps", "salt", 8 },
@@ -516,11 +541,11 @@ run_case(const struct tcase *tc)
 		size_t sz;
 		uint8_t *iv = ro ? (uint8_t *)(uintptr_t)
 			      bpf_map__initial_value(ro, &sz) : NULL;
-		struct btf *btf = bpf_object__btf(kobj);
-		(void)btf;
-		REQUIRE(iv != NULL, "kernel .rodata");
-		/* both globals used here are the first __u32 of .rodata */
-		memcpy(iv, &tc->gval, 4);
+		int off = rodata_offset(kobj, tc->global);
+
+		REQUIRE(iv != NULL && off >= 0 && (size_t)off + 4 <= sz,
+			"kernel .rodata: %s", tc->global);
+		memcpy(iv + off, &tc->gval, 4);
 		CHECK_EQ(xdpc_obj_set_global(xobj, tc->global, &tc->gval, 4, err,
 					     sizeof(err)), 0);
 	}

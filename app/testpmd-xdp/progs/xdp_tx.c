@@ -5,7 +5,7 @@
 #include <bpf/bpf_helpers.h>
 
 SEC("xdp")
-int xdp_macswap(struct xdp_md *ctx)
+int xdp_tx(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;

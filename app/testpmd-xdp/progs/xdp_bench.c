@@ -24,7 +24,7 @@ struct {
 } stats SEC(".maps");
 
 SEC("xdp")
-int xdp_action(struct xdp_md *ctx)
+int xdp_bench(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
