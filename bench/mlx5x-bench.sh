@@ -53,7 +53,7 @@ if [ "$(id -u)" = 0 ] && ip link add mxbench0 type veth peer name mxbench1 2>/de
   # veth takes XDP-redirected frames only with NAPI on at the receiving end
   ethtool -K mxbench0 gro on >/dev/null
   gen_secs=$(( (SECS + 2) * RUNS + 5 ))
-  taskset -c 0 $B/bench/xdp-live-gen $B/bench/xdp_redirect_gen.o mxbench1 $gen_secs >/tmp/mxbench-gen.log 2>&1 &
+  taskset -c 0 $B/bench/xdp-live-gen $B/app/testpmd-xdp/progs/xdp_livegen.o mxbench1 $gen_secs >/tmp/mxbench-gen.log 2>&1 &
   gp=$!
   sleep 1
   row "net_af_packet on veth (kernel live frames)" "net_af_packet0,iface=mxbench0,blocksz=65536,framesz=2048,framecnt=4096" rxonly

@@ -76,8 +76,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "xdp-live-gen: load failed (root? bpf())\n");
 		return 1;
 	}
-	fd = bpf_program__fd(bpf_object__find_program_by_name(obj,
-							      "xdp_redirect_gen"));
+	fd = bpf_program__fd(bpf_object__next_program(obj, NULL));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	do {
 		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt,

@@ -12,6 +12,7 @@ PKGS=(
   libpcap-dev
   clang llvm
   bpftool xdp-tools iproute2 iputils-ping ethtool
+  python3-matplotlib
 )
 
 if [ "$(id -u)" -ne 0 ]; then

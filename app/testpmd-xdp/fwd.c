@@ -5,7 +5,9 @@
  * it receives (counted as DROP); io sends it back out of the same port
  * and queue (TX); macswap swaps the MAC addresses first. A send the port
  * refuses is freed and counted as ERROR, so rx always equals the sum of
- * the actions.
+ * the actions. With XDP on a stream (native in the mlx5x driver, or
+ * generic through xdp_compat's RX callback) the program's counters are
+ * the stream's, and what comes up was passed: consumed here.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,6 +18,7 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 
+#include "rte_pmd_mlx5x.h"
 #include "txp.h"
 
 const char *const txp_act_name[TXP_NACT] = {
@@ -28,6 +31,9 @@ txp_fwd_name(enum txp_fwd f)
 	return f == TXP_FWD_RXONLY ? "rxonly" : f == TXP_FWD_IO ? "io" :
 	       "macswap";
 }
+
+static int stream_apply(struct txp_stream *s, struct xdpc_prog *prog,
+			bool native);
 
 static inline void
 add(uint64_t *c, uint64_t v)
@@ -63,14 +69,20 @@ txp_fwd_lcore(void *arg)
 	while (!txp_quit) {
 		for (unsigned int k = 0; k < n_mine; k++) {
 			struct txp_stream *s = mine[k];
-			uint16_t n = rte_eth_rx_burst(s->port, s->queue, b,
-						      c->burst), sent;
+			uint16_t n, sent;
+
+			if (unlikely(__atomic_load_n(&s->req, __ATOMIC_ACQUIRE))) {
+				s->req_rc = stream_apply(s, s->req == 1 ?
+					s->req_prog : NULL, s->req_native);
+				__atomic_store_n(&s->req, 0, __ATOMIC_RELEASE);
+			}
+			n = rte_eth_rx_burst(s->port, s->queue, b, c->burst);
 
 			if (n == 0)
 				continue;
 			if (c->capture != NULL)
 				txp_capture(b, n);
-			if (c->obj != NULL) {
+			if (s->xdp) {
 				/* XDP ran in the RX callback; what is left was
 				 * passed to us, and we are the stack: consume */
 				rte_pktmbuf_free_bulk(b, n);
@@ -95,28 +107,159 @@ txp_fwd_lcore(void *arg)
 	return 0;
 }
 
+/* The counters of the program on @s: rx then each action. Failed sends
+ * are errors, not TX or REDIRECT. */
+static void
+xdp_counts(const struct txp_stream *s, uint64_t out[1 + TXP_NACT])
+{
+	struct rte_pmd_mlx5x_xdp_stats ns;
+	struct xdpc_generic_stats st;
+
+	memset(out, 0, sizeof(uint64_t) * (1 + TXP_NACT));
+	if (s->native) {
+		if (rte_pmd_mlx5x_xdp_stats_get(s->port, s->queue, &ns) != 0)
+			return;
+		out[0] = ns.rx;
+		out[1 + TXP_DROP] = ns.drop;
+		out[1 + TXP_PASS] = ns.pass;
+		out[1 + TXP_TX] = ns.tx;
+		out[1 + TXP_REDIRECT] = ns.redirect;
+		out[1 + TXP_ABORTED] = ns.aborted;
+		out[1 + TXP_ERROR] = ns.tx_errors + ns.redirect_errors;
+		return;
+	}
+	if (xdpc_generic_stats(s->port, s->queue, &st) != 0)
+		return;
+	out[0] = st.rx;
+	out[1 + TXP_DROP] = st.act[XDPC_DROP];
+	out[1 + TXP_PASS] = st.act[XDPC_PASS];
+	out[1 + TXP_TX] = st.act[XDPC_TX] - st.tx_errors;
+	out[1 + TXP_REDIRECT] = st.act[XDPC_REDIRECT] - st.redirect_errors;
+	out[1 + TXP_ABORTED] = st.act[XDPC_ABORTED];
+	out[1 + TXP_ERROR] = st.tx_errors + st.redirect_errors;
+}
+
 void
 txp_stream_counts(const struct txp_conf *c, unsigned int i,
 		  uint64_t out[1 + TXP_NACT])
 {
 	const struct txp_stream *s = &c->streams[i];
-	struct xdpc_generic_stats st;
+	uint64_t x[1 + TXP_NACT] = {0};
 
-	if (c->obj != NULL &&
-	    xdpc_generic_stats(s->port, s->queue, &st) == 0) {
-		/* failed sends are errors, not TX or REDIRECT */
-		out[0] = st.rx;
-		out[1 + TXP_DROP] = st.act[XDPC_DROP];
-		out[1 + TXP_PASS] = st.act[XDPC_PASS];
-		out[1 + TXP_TX] = st.act[XDPC_TX] - st.tx_errors;
-		out[1 + TXP_REDIRECT] = st.act[XDPC_REDIRECT] - st.redirect_errors;
-		out[1 + TXP_ABORTED] = st.act[XDPC_ABORTED];
-		out[1 + TXP_ERROR] = st.tx_errors + st.redirect_errors;
-		return;
-	}
-	out[0] = __atomic_load_n(&s->rx, __ATOMIC_RELAXED);
+	if (s->xdp)
+		xdp_counts(s, x);
+	out[0] = __atomic_load_n(&s->rx, __ATOMIC_RELAXED) + s->base[0] + x[0];
 	for (unsigned int k = 0; k < TXP_NACT; k++)
-		out[1 + k] = __atomic_load_n(&s->act[k], __ATOMIC_RELAXED);
+		out[1 + k] = __atomic_load_n(&s->act[k], __ATOMIC_RELAXED) +
+			     s->base[1 + k] + x[1 + k];
+}
+
+const char *
+txp_mode_name(const struct txp_conf *c)
+{
+	unsigned int native = 0, generic = 0;
+
+	for (unsigned int i = 0; i < c->nb_streams; i++) {
+		native += c->streams[i].xdp && c->streams[i].native;
+		generic += c->streams[i].xdp && !c->streams[i].native;
+	}
+	return native && generic ? "mixed" : native ? "native" :
+	       generic ? "generic" : "fwd";
+}
+
+/* Put @prog on stream @s (NULL: take it off), keeping the counts: the
+ * program's counters are folded into the stream's base when it goes, and
+ * start from where they are when it comes. */
+static int
+stream_apply(struct txp_stream *s, struct xdpc_prog *prog, bool native)
+{
+	uint64_t x[1 + TXP_NACT];
+	int rc = 0;
+
+	if (s->xdp && (prog == NULL || s->native != native)) {
+		xdp_counts(s, x);
+		for (unsigned int k = 0; k <= TXP_NACT; k++)
+			s->base[k] += x[k];
+		if (s->native)
+			rte_pmd_mlx5x_xdp_detach(s->port, s->queue);
+		else
+			xdpc_generic_detach(s->port, s->queue);
+		s->xdp = false;
+	}
+	if (prog == NULL)
+		return 0;
+	if (native)
+		rc = rte_pmd_mlx5x_xdp_attach(s->port, s->queue, prog);
+	else if (s->xdp)
+		rc = xdpc_generic_replace(s->port, s->queue, prog);
+	else
+		rc = xdpc_generic_attach(s->port, s->queue, prog);
+	if (rc != 0 || s->xdp)
+		return rc;
+	s->native = native;
+	xdp_counts(s, x);
+	for (unsigned int k = 0; k <= TXP_NACT; k++)
+		s->base[k] -= x[k];
+	s->xdp = true;
+	return 0;
+}
+
+/* Apply on the stream's own lcore when forwarding runs (between two of
+ * its bursts), else here. */
+static int
+stream_change(struct txp_conf *c, struct txp_stream *s, struct xdpc_prog *prog,
+	      bool native)
+{
+	if (!c->running)
+		return stream_apply(s, prog, native);
+	s->req_prog = prog;
+	s->req_native = native;
+	__atomic_store_n(&s->req, prog != NULL ? 1 : 2, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&s->req, __ATOMIC_ACQUIRE) != 0)
+		rte_delay_us_sleep(100);
+	return s->req_rc;
+}
+
+int
+txp_xdp_attach(struct txp_conf *c, struct xdpc_prog *prog, int port)
+{
+	for (unsigned int i = 0; i < c->nb_streams; i++) {
+		struct txp_stream *s = &c->streams[i];
+		bool native = c->mode == TXP_MODE_NATIVE ||
+			      (c->mode == TXP_MODE_AUTO &&
+			       rte_pmd_mlx5x_is_mlx5x(s->port));
+		char name[RTE_ETH_NAME_MAX_LEN] = "";
+		int rc;
+
+		if (port >= 0 && s->port != port)
+			continue;
+		rte_eth_dev_get_name_by_port(s->port, name);
+		if (native && !rte_pmd_mlx5x_is_mlx5x(s->port)) {
+			fprintf(stderr, "testpmd-xdp: --mode native: port %u (%s) "
+				"has no in-driver XDP; use --mode generic or auto\n",
+				s->port, name);
+			return -ENOTSUP;
+		}
+		rc = stream_change(c, s, prog, native);
+		if (rc != 0) {
+			fprintf(stderr, "testpmd-xdp: attaching %s to port %u (%s) "
+				"queue %u: %s\n", xdpc_prog_name(prog), s->port,
+				name, s->queue, strerror(-rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
+void
+txp_xdp_detach(struct txp_conf *c, int port)
+{
+	for (unsigned int i = 0; i < c->nb_streams; i++) {
+		struct txp_stream *s = &c->streams[i];
+
+		if (s->xdp && (port < 0 || s->port == port))
+			stream_change(c, s, NULL, false);
+	}
 }
 
 int
@@ -160,16 +303,5 @@ txp_xdp_setup(struct txp_conf *c)
 		return 1;
 	}
 	c->xdp_prog = xdpc_prog_name(prog);
-	for (unsigned int i = 0; i < c->nb_streams; i++) {
-		int rc = xdpc_generic_attach(c->streams[i].port,
-					     c->streams[i].queue, prog);
-
-		if (rc != 0) {
-			fprintf(stderr, "testpmd-xdp: attaching to port %u queue "
-				"%u: %s\n", c->streams[i].port,
-				c->streams[i].queue, strerror(-rc));
-			return 1;
-		}
-	}
-	return 0;
+	return txp_xdp_attach(c, prog, -1) == 0 ? 0 : 1;
 }

@@ -4,12 +4,15 @@
  * This file owns the command line, port and queue setup, the mapping of
  * (port, queue) streams to lcores, the run loop and the exit path.
  *
- *   testpmd-xdp [EAL options] -- [--fwd rxonly|io|macswap] [--ports LIST]
- *               [--queues N] [--duration S] [--interval S] [--burst N]
- *               [--rxd N] [--txd N] [--json FILE]
+ *   testpmd-xdp [EAL options] -- [--xdp OBJ[:PROG]] [--mode native|generic|auto]
+ *               [--fwd rxonly|io|macswap] [--ports LIST] [--queues N]
+ *               [--duration S] [--interval S] [--json FILE] [-i] ...
+ *   testpmd-xdp prog-run ...
+ *   testpmd-xdp [EAL options] -- bench ...
  *
- * XDP objects (--xdp) arrive with lib/xdp_compat; until then the classic
- * forwarding modes give the no-XDP baseline on any DPDK port.
+ * XDP runs natively in the mlx5x driver or generic (xdp_compat's RX
+ * callback) on any port; without a program the classic forwarding modes
+ * give the no-XDP baseline.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -54,8 +57,13 @@ usage(FILE *f)
 "  --burst N                 packets per rx burst, 1..512 (default 32)\n"
 "  --rxd N, --txd N          ring sizes (default: the port's preference)\n"
 "  --json FILE               write config, samples and summary as JSON\n"
-"  --xdp OBJECT[:PROG]       run an XDP program on every stream (generic mode)\n"
-"  --mode generic|auto       where XDP runs (native comes with in-driver XDP)\n"
+"  --xdp OBJECT[:PROG]       run an XDP program on every stream\n"
+"  --mode native|generic|auto  where XDP runs: in the mlx5x driver on the\n"
+"                            receive page, on mbufs through an RX callback\n"
+"                            (any port), or native where the port has it\n"
+"                            (default auto)\n"
+"  -i, --interactive         a prompt (show stats, xdp load/unload, map\n"
+"                            dump/update, quit) while traffic runs\n"
 "  --set GLOBAL=VALUE        set a const volatile global before load\n"
 "  --map-update MAP KEY=VALUE  set an entry before the run (numbers, or\n"
 "                            hex:BYTES for raw bytes)\n"
@@ -63,6 +71,7 @@ usage(FILE *f)
 "  --capture FILE.pcap       write the frames XDP passes (without XDP: all\n"
 "                            received) to a pcap file\n"
 "  testpmd-xdp prog-run ...  run a program on one packet, like bpftool prog run\n"
+"  testpmd-xdp [EAL] -- bench ...  the benchmark matrix (bench --help)\n"
 "  -h, --help\n");
 }
 
@@ -101,7 +110,7 @@ parse_args(int argc, char **argv, struct txp_conf *c)
 		{ "ports", required_argument, NULL, 'p' },
 		{ "queues", required_argument, NULL, 'q' },
 		{ "duration", required_argument, NULL, 'd' },
-		{ "interval", required_argument, NULL, 'i' },
+		{ "interval", required_argument, NULL, 'V' },
 		{ "burst", required_argument, NULL, 'b' },
 		{ "rxd", required_argument, NULL, 'r' },
 		{ "txd", required_argument, NULL, 't' },
@@ -112,6 +121,7 @@ parse_args(int argc, char **argv, struct txp_conf *c)
 		{ "map-update", required_argument, NULL, 'U' },
 		{ "map-dump", required_argument, NULL, 'D' },
 		{ "capture", required_argument, NULL, 'C' },
+		{ "interactive", no_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -123,7 +133,7 @@ parse_args(int argc, char **argv, struct txp_conf *c)
 	c->burst = 32;
 	c->interval = 1;
 	opterr = 0;
-	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "hi", opts, NULL)) != -1) {
 		switch (o) {
 		case 'f':
 			if (!strcmp(optarg, "rxonly")) c->fwd = TXP_FWD_RXONLY;
@@ -158,7 +168,7 @@ parse_args(int argc, char **argv, struct txp_conf *c)
 				return die("--duration %s: expected seconds >= 0", optarg);
 			c->duration = v;
 			break;
-		case 'i':
+		case 'V':
 			if (!parse_num(optarg, 0.1, 3600, &v))
 				return die("--interval %s: expected 0.1..3600 s", optarg);
 			c->interval = v;
@@ -192,11 +202,17 @@ parse_args(int argc, char **argv, struct txp_conf *c)
 		}
 		case 'M':
 			if (!strcmp(optarg, "native"))
-				return die("--mode native: in-driver XDP has not "
-					   "landed yet; use --mode generic (or auto)");
-			if (strcmp(optarg, "generic") && strcmp(optarg, "auto"))
+				c->mode = TXP_MODE_NATIVE;
+			else if (!strcmp(optarg, "generic"))
+				c->mode = TXP_MODE_GENERIC;
+			else if (!strcmp(optarg, "auto"))
+				c->mode = TXP_MODE_AUTO;
+			else
 				return die("--mode %s: expected native, generic or "
 					   "auto", optarg);
+			break;
+		case 'i':
+			c->interactive = true;
 			break;
 		case 'S':
 			if (c->nsets == 64 || strchr(optarg, '=') == NULL)
@@ -298,6 +314,11 @@ main(int argc, char **argv)
 	argc -= rc;
 	argv += rc;
 	argv[0] = (char *)"testpmd-xdp";
+	if (argc > 1 && !strcmp(argv[1], "bench")) {
+		rc = txp_bench(argc - 1, argv + 1);
+		rte_eal_cleanup();
+		return rc;
+	}
 	rc = parse_args(argc, argv, &c);
 	if (rc != 0)
 		goto out;
@@ -350,7 +371,7 @@ main(int argc, char **argv)
 	}
 	/* One lcore per stream while lcores last, then round robin. */
 	printf("testpmd-xdp %s (%s): %s%s, %u port(s) x %u queue(s)\n",
-	       MLX5X_VERSION, rte_version(), c.xdp_obj ? "XDP generic" : "fwd ",
+	       MLX5X_VERSION, rte_version(), c.xdp_obj ? "XDP" : "fwd ",
 	       c.xdp_obj ? "" : txp_fwd_name(c.fwd), c.nb_ports, c.queues);
 	for (i = 0; i < c.nb_ports; i++) {
 		for (uint16_t q = 0; q < c.queues; q++) {
@@ -371,8 +392,8 @@ main(int argc, char **argv)
 		rc = txp_xdp_setup(&c);
 		if (rc != 0)
 			goto out;
-		printf("  XDP program %s from %s, generic mode\n", c.xdp_prog,
-		       c.xdp_obj);
+		printf("  XDP program %s from %s, %s mode\n", c.xdp_prog,
+		       c.xdp_obj, txp_mode_name(&c));
 	}
 	if (c.capture != NULL && txp_capture_open(c.capture) != 0) {
 		rc = 2;
@@ -387,6 +408,12 @@ main(int argc, char **argv)
 	}
 	RTE_LCORE_FOREACH_WORKER(lc)
 		rte_eal_remote_launch(txp_fwd_lcore, &c, lc);
+	c.running = true;
+	fflush(stdout); /* the set-up lines before the prompt's */
+	if (c.interactive && txp_cli_open(&c, rep) != 0) {
+		rc = 1;
+		txp_quit = 1;
+	}
 	t0 = now_s();
 	next = t0 + c.interval;
 	while (!txp_quit) {
@@ -398,6 +425,8 @@ main(int argc, char **argv)
 		}
 		if (c.duration > 0 && t - t0 >= c.duration)
 			break;
+		if (c.interactive && txp_cli_poll() != 0)
+			break;
 		if (t >= next)
 			continue;
 		/* Sleep, do not spin: a device thread may share this CPU. */
@@ -405,6 +434,9 @@ main(int argc, char **argv)
 	}
 	txp_quit = 1;
 	rte_eal_mp_wait_lcore();
+	c.running = false;
+	if (c.interactive)
+		txp_cli_close();
 	rc = txp_report_finish(rep) == 0 ? 0 : 1;
 	if (c.capture != NULL)
 		printf("  captured %" PRIu64 " frames to %s\n",
@@ -420,6 +452,8 @@ out:
 	}
 	rte_mempool_free(mp);
 	xdpc_obj_close(c.obj);
+	for (i = 0; i < c.nold; i++)
+		xdpc_obj_close(c.old_objs[i]);
 	rte_eal_cleanup();
 	return rc;
 }

@@ -46,6 +46,9 @@ txp_human(double v, char *buf, size_t len)
 		snprintf(buf, len, "%.0f", v);
 }
 
+struct sample;
+static void print_table(const struct txp_report *r, const struct sample *s);
+
 struct txp_report *
 txp_report_new(const struct txp_conf *c)
 {
@@ -96,7 +99,6 @@ txp_report_sample(struct txp_report *r, double t)
 	unsigned int w = 1 + TXP_NACT, i, k;
 	struct sample *s;
 	uint64_t alloc, recycled;
-	char h[TXP_NACT + 1][16];
 
 	if (r->n == r->cap) {
 		unsigned int cap = r->cap ? r->cap * 2 : 64;
@@ -134,8 +136,44 @@ txp_report_sample(struct txp_report *r, double t)
 	r->last_pp_recycled = recycled;
 	r->last_t = t;
 	r->n++;
+	if (!c->interactive) /* the prompt shows it on demand */
+		print_table(r, s);
+}
 
-	/* The live table. */
+void
+txp_report_show(const struct txp_report *r)
+{
+	const struct txp_conf *c = r->c;
+	uint64_t now[1 + TXP_NACT];
+
+	if (r->n != 0)
+		print_table(r, &r->s[r->n - 1]);
+	printf("           %-10s %9s %9s %9s %9s %9s %9s %9s\n", "packets",
+	       "rx", "DROP", "PASS", "TX", "REDIRECT", "ABORTED", "errors");
+	for (unsigned int i = 0; i < c->nb_streams; i++) {
+		char name[24];
+
+		txp_stream_counts(c, i, now);
+		snprintf(name, sizeof(name), "p%u/q%u", c->streams[i].port,
+			 c->streams[i].queue);
+		printf("           %-10s %9" PRIu64 " %9" PRIu64 " %9" PRIu64
+		       " %9" PRIu64 " %9" PRIu64 " %9" PRIu64 " %9" PRIu64 "\n",
+		       name, now[0], now[1 + TXP_DROP], now[1 + TXP_PASS],
+		       now[1 + TXP_TX], now[1 + TXP_REDIRECT],
+		       now[1 + TXP_ABORTED], now[1 + TXP_ERROR]);
+	}
+	fflush(stdout);
+}
+
+/* The live table of sample @s. */
+static void
+print_table(const struct txp_report *r, const struct sample *s)
+{
+	const struct txp_conf *c = r->c;
+	unsigned int w = 1 + TXP_NACT, i, k;
+	char h[1 + TXP_NACT][16];
+	double t = s->t;
+
 	printf("\n[%7.1fs] %-10s %9s %9s %9s %9s %9s %9s %9s %8s\n", t,
 	       "port/queue", "rx pps", "DROP", "PASS", "TX", "REDIRECT",
 	       "ABORTED", "errors", "recycle");
@@ -202,8 +240,8 @@ write_json(const struct txp_report *r, const uint64_t *totals)
 		return -errno;
 	if (c->obj != NULL)
 		fprintf(f, "{\n  \"config\": {\"object\": \"%s\", \"program\": "
-			"\"%s\", \"mode\": \"generic\", \"ports\": [",
-			c->xdp_obj, c->xdp_prog);
+			"\"%s\", \"mode\": \"%s\", \"ports\": [",
+			c->xdp_obj, c->xdp_prog, txp_mode_name(c));
 	else
 		fprintf(f, "{\n  \"config\": {\"object\": null, \"program\": "
 			"null, \"mode\": \"fwd\", \"fwd\": \"%s\", \"ports\": [",

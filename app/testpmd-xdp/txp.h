@@ -20,6 +20,9 @@
 
 enum txp_fwd { TXP_FWD_RXONLY, TXP_FWD_IO, TXP_FWD_MACSWAP };
 
+/* Where XDP runs: auto = native on mlx5x ports, generic elsewhere. */
+enum txp_mode { TXP_MODE_AUTO, TXP_MODE_NATIVE, TXP_MODE_GENERIC };
+
 /* Every received packet ends in exactly one of these (as XDP actions do):
  * rx = drop + pass + tx + redirect + aborted + error. */
 enum txp_act {
@@ -35,6 +38,19 @@ struct txp_stream {
 	unsigned int lcore;
 	uint64_t rx;
 	uint64_t act[TXP_NACT];
+	/* XDP on this stream (the lcore reads it every burst): what comes
+	 * up was passed, and the counts are the program's */
+	volatile bool xdp;
+	bool native;
+	/* counts of programs detached since (interactive unload) */
+	uint64_t base[1 + TXP_NACT];
+	/* a change the prompt asks for, carried out by the polling lcore
+	 * between two bursts so that no frame is counted twice or not at
+	 * all: 1 attach req_prog (native or not), 2 detach; 0 when done */
+	volatile int req;
+	struct xdpc_prog *req_prog;
+	bool req_native;
+	int req_rc;
 } __rte_cache_aligned;
 
 struct txp_conf {
@@ -47,7 +63,9 @@ struct txp_conf {
 	double duration;        /* seconds; 0 = until Ctrl-C */
 	double interval;
 	const char *json;
-	/* XDP (generic mode) */
+	/* XDP */
+	enum txp_mode mode;
+	bool interactive;
 	const char *xdp_obj;
 	const char *xdp_prog;
 	const char *sets[64];
@@ -58,10 +76,15 @@ struct txp_conf {
 	unsigned int nmap_dumps;
 	const char *capture;      /* pcap file, or NULL */
 	struct xdpc_obj *obj;
+	/* objects replaced at the prompt: kept until exit, as a generic
+	 * callback may still be running them */
+	struct xdpc_obj *old_objs[64];
+	unsigned int nold;
 	struct txp_stream streams[TXP_MAX_STREAMS];
 	unsigned int nb_streams;
 	unsigned int lcores[RTE_MAX_LCORE];
 	unsigned int nb_lcores;
+	volatile bool running;    /* forwarding lcores launched */
 };
 
 extern volatile int txp_quit;
@@ -74,6 +97,14 @@ void txp_stream_counts(const struct txp_conf *c, unsigned int i,
 		       uint64_t out[1 + TXP_NACT]);
 /* Load the XDP object and attach it to every stream. 0 or exit code. */
 int txp_xdp_setup(struct txp_conf *c);
+/* Attach @prog to the streams of @port (-1: all), natively or generic as
+ * the mode says, replacing what runs there. 0 or -errno (message
+ * printed). */
+int txp_xdp_attach(struct txp_conf *c, struct xdpc_prog *prog, int port);
+/* Detach from the streams of @port (-1: all), keeping their counts. */
+void txp_xdp_detach(struct txp_conf *c, int port);
+/* "native", "generic", "mixed" (or "fwd" without a program). */
+const char *txp_mode_name(const struct txp_conf *c);
 
 /* maps.c: globals and maps by name from the command line. Set a
  * const volatile integer from "GLOBAL=VALUE" before load (0, or <0 with
@@ -92,6 +123,16 @@ int txp_capture_open(const char *path);
 void txp_capture(struct rte_mbuf **b, uint16_t n);
 uint64_t txp_capture_close(void);
 
+struct txp_report;
+
+/* cli.c: the -i prompt (DPDK cmdline). Open, then poll from the main
+ * loop; returns nonzero once the user quit. */
+int txp_cli_open(struct txp_conf *c, struct txp_report *r);
+int txp_cli_poll(void);
+void txp_cli_close(void);
+/* bench.c: testpmd-xdp bench (argv[0] is "bench"), after EAL init */
+int txp_bench(int argc, char **argv);
+
 /* prog_run.c: testpmd-xdp prog-run (argv[0] is "prog-run") */
 int txp_prog_run(int argc, char **argv);
 
@@ -100,6 +141,8 @@ struct txp_report;
 struct txp_report *txp_report_new(const struct txp_conf *c);
 /* Take a sample now; print the live table. */
 void txp_report_sample(struct txp_report *r, double t);
+/* The last sample's table and the totals so far (the prompt's show stats). */
+void txp_report_show(const struct txp_report *r);
 /* Summary on stdout, and the JSON file when asked. Returns 0 or -errno. */
 int txp_report_finish(struct txp_report *r);
 void txp_human(double v, char *buf, size_t len);

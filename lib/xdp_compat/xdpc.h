@@ -300,6 +300,13 @@ struct xdpc_generic_stats {
 
 int xdpc_generic_attach(uint16_t port, uint16_t queue, struct xdpc_prog *prog);
 int xdpc_generic_detach(uint16_t port, uint16_t queue);
+/**
+ * Replace the program of an attachment, keeping its counters: the next
+ * burst runs @p prog. The previous program may still be running the
+ * current burst; free it only once the polling lcore is past it.
+ * Returns 0, -ENOENT (nothing attached) or -EINVAL.
+ */
+int xdpc_generic_replace(uint16_t port, uint16_t queue, struct xdpc_prog *prog);
 int xdpc_generic_stats(uint16_t port, uint16_t queue,
 		       struct xdpc_generic_stats *st);
 

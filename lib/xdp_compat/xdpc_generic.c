@@ -22,7 +22,6 @@ struct attach {
 	struct xdpc_prog *prog;
 	const struct rte_eth_rxtx_callback *cb;
 	uint16_t port, queue;
-	bool frags;               /* xdp.frags program */
 	struct xdpc_generic_stats st;
 	uint16_t txq[RTE_MAX_ETHPORTS]; /* redirect targets' TX queues, 0 = ? */
 };
@@ -53,6 +52,7 @@ rx_cb(uint16_t port, uint16_t queue, struct rte_mbuf **pkts, uint16_t n,
       uint16_t max, void *arg)
 {
 	struct attach *a = arg;
+	struct xdpc_prog *prog = __atomic_load_n(&a->prog, __ATOMIC_ACQUIRE);
 	struct rte_mbuf *tx[512], *redir[512], *rq[512];
 	struct rte_ring *rq_ring[512];  /* XSKMAP/CPUMAP targets */
 	uint16_t redir_port[512];
@@ -67,7 +67,7 @@ rx_cb(uint16_t port, uint16_t queue, struct rte_mbuf **pkts, uint16_t n,
 		struct xdpc_buff b;
 		uint32_t act;
 
-		if (m->nb_segs > 1 && !a->frags) {
+		if (m->nb_segs > 1 && !xdpc_prog_frags(prog)) {
 			/* a program not written for fragments cannot see
 			 * the whole frame: the kernel drops these too */
 			add(&a->st.too_big, 1);
@@ -97,7 +97,7 @@ rx_cb(uint16_t port, uint16_t queue, struct rte_mbuf **pkts, uint16_t n,
 			frags[b.nr_frags].len = s->data_len;
 			frags[b.nr_frags++].room = s->buf_len - s->data_off;
 		}
-		act = xdpc_prog_run(a->prog, &b, NULL, 0);
+		act = xdpc_prog_run(prog, &b, NULL, 0);
 		/* the program may have moved the frame within the buffer,
 		 * and trimmed or grown the fragments */
 		m->data_off = (uint16_t)(b.data - (uint8_t *)m->buf_addr);
@@ -277,7 +277,6 @@ xdpc_generic_attach(uint16_t port, uint16_t queue, struct xdpc_prog *prog)
 	a->prog = prog;
 	a->port = port;
 	a->queue = queue;
-	a->frags = strstr(prog->sec, ".frags") != NULL;
 	a->cb = rte_eth_add_rx_callback(port, queue, rx_cb, a);
 	if (a->cb == NULL) {
 		int err = rte_errno ? rte_errno : ENOTSUP;
@@ -301,6 +300,20 @@ xdpc_generic_detach(uint16_t port, uint16_t queue)
 	 * rule is that the application quiesces it before freeing. */
 	rte_eth_remove_rx_callback(port, queue, a->cb);
 	slots[port][queue] = NULL;
+	return 0;
+}
+
+int
+xdpc_generic_replace(uint16_t port, uint16_t queue, struct xdpc_prog *prog)
+{
+	struct attach *a;
+
+	if (prog == NULL)
+		return -EINVAL;
+	if (port >= RTE_MAX_ETHPORTS || queue >= MAX_Q ||
+	    (a = slots[port][queue]) == NULL)
+		return -ENOENT;
+	__atomic_store_n(&a->prog, prog, __ATOMIC_RELEASE);
 	return 0;
 }
 

@@ -44,20 +44,22 @@ check "no port: clear message" '[ $rc = 2 ] && grep -q "no ports: give EAL --vde
 # XDP in generic mode: the bundled action selector, exact counts.
 PROGS=$(dirname "$APP")/progs
 CORPUS=$(dirname "$APP")/../../tests/xdp
+for mode in native generic; do
 for act in 1:drop 2:pass 3:tx; do
   n=${act%%:*}; name=${act##*:}
   "$APP" $EAL --vdev "net_mlx5x0,wire=gen,gen_count=50000,dev_mode=inline" \
-    -- --xdp "$PROGS/xdp_bench.o" --set action=$n --duration 2 \
+    -- --xdp "$PROGS/xdp_bench.o" --set action=$n --mode $mode --duration 2 \
     --interval 0.5 --json "$json" >"$out" 2>&1
   rc=$?
-  check "xdp action=$n: exit 0" '[ $rc = 0 ]'
-  check "xdp action=$n: every frame counted as $name" "python3 - '$json' $name <<'PY'
+  check "xdp $mode action=$n: exit 0" '[ $rc = 0 ]'
+  check "xdp $mode action=$n: every frame counted as $name" "python3 - '$json' $name $mode <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1])); t = d['summary']['totals']; e = d['summary']['errors']
 ok = t['rx'] == 50000 and t[sys.argv[2]] + (e if sys.argv[2] == 'tx' else 0) == 50000
-ok = ok and d['config']['program'] == 'xdp_bench' and d['config']['mode'] == 'generic'
+ok = ok and d['config']['program'] == 'xdp_bench' and d['config']['mode'] == sys.argv[3]
 sys.exit(0 if ok else 1)
 PY"
+done
 done
 "$APP" $EAL --vdev net_mlx5x0,wire=gen -- --xdp /nonexistent.o >"$out" 2>&1
 rc=$?
@@ -183,5 +185,75 @@ import json, sys
 t = json.load(open(sys.argv[1]))['summary']['totals']
 sys.exit(0 if t['rx'] > 10000 and t['drop'] == t['rx'] else 1)
 PY"
+# --mode native on a port without in-driver XDP: refused, named
+"$APP" --no-pci --no-huge -m 512 --no-shconf --file-prefix=txpnn$$ -l 0,1 \
+  --vdev "net_null0" -- --xdp "$PROGS/xdp_drop.o" --mode native --duration 1 >"$out" 2>&1
+rc=$?
+check "--mode native on net_null refused" '[ $rc = 1 ] && grep -q "port 0 (net_null0) has no in-driver XDP" "$out"'
+# xdp_filter on a known pcap, on net_pcap (generic) and on an mlx5x pcap
+# wire (native): 300 frames from the blocked 10.1.0.0/16 are dropped,
+# 700 from 10.2.x.x passed, and the JSON counts say exactly that
+python3 - "$inpcap" <<'PY'
+import struct, sys
+def frame(src):
+    ip = bytes.fromhex('450000320000000040110000') + bytes(src) + bytes([10, 0, 0, 100])
+    return bytes.fromhex('020000000001020000000002' '0800') + ip + bytes(30)
+with open(sys.argv[1], 'wb') as f:
+    f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    for i in range(1000):
+        pk = frame([10, 1 if i % 10 < 3 else 2, i // 256, i % 256])
+        f.write(struct.pack('<IIII', i, 0, len(pk), len(pk)) + pk)
+PY
+for vdev in "net_pcap0,rx_pcap=$inpcap" "net_mlx5x0,wire=pcap,rx_pcap=$inpcap,dev_mode=inline"; do
+  "$APP" --no-pci --no-huge -m 1024 --no-shconf --file-prefix=txpf$$ -l 0,1 \
+    --vdev "$vdev" -- --xdp "$PROGS/xdp_filter.o" \
+    --map-update blocklist hex:100000000a010000=1 --map-dump verdicts \
+    --duration 1 --json "$json" >"$out" 2>&1
+  rc=$?
+  check "xdp_filter on ${vdev%%,*}: 300 dropped, 700 passed" "[ $rc = 0 ] && python3 - '$json' '$out' '${vdev%%,*}' <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); t = d['summary']['totals']
+ok = t['rx'] == 1000 and t['drop'] == 300 and t['pass'] == 700
+ok = ok and d['config']['mode'] == ('native' if 'mlx5x' in sys.argv[3] else 'generic')
+o = open(sys.argv[2]).read(); m = json.loads(o[o.index('{\"maps\"'):])
+v = {e['key']: e['value'] for e in m['maps'][0]['entries']}
+pk = lambda s: sum(int.from_bytes(bytes.fromhex(c.split(':')[1][:16]), 'little') for c in s.split())
+ok = ok and pk(v['00000000']) == 300 and pk(v['01000000']) == 700
+sys.exit(0 if ok else 1)
+PY"
+done
+# -i: a script at the prompt, traffic running: stats, a hot program swap,
+# map dump, unload, a bad command; every frame still in one counter
+P=$PROGS
+(sleep 1; echo "show stats"; echo "xdp load $P/xdp_bench.o action=2"; sleep 0.5
+ echo "map dump stats"; echo "xdp unload"; sleep 0.3; echo "xdp load $P/nosuch.o"
+ echo "bogus"; echo "show xstats"; echo "quit") |
+  "$APP" $EAL --vdev "net_mlx5x0,wire=gen,dev_mode=inline,gen_pps=200000" -- \
+    --xdp "$PROGS/xdp_drop.o" -i --json "$json" >"$out" 2>&1
+rc=$?
+check "-i: load, unload, map dump, quit, counts conserved" "[ $rc = 0 ] && grep -q 'XDP program xdp_bench from' '$out' && grep -q 'nosuch.o: No such file' '$out' && grep -q 'Command not found' '$out' && grep -q 'rx_q0_xdp_drop' '$out' && python3 - '$json' <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); t = d['summary']['totals']
+ok = t['drop'] > 0 and t['pass'] > 0
+ok = ok and t['rx'] == sum(t[k] for k in t if k != 'rx') + d['summary']['errors']
+sys.exit(0 if ok else 1)
+PY"
+# bench: a small matrix writes the table, the JSON and the chart
+bdir=$(mktemp -d)
+"$APP" $EAL -- bench --cases drop,none --sizes 64,256 --seconds 0.3 --runs 1 \
+  --out "$bdir/b" >"$out" 2>&1
+rc=$?
+check "bench: table, JSON (and chart)" "[ $rc = 0 ] && grep -q '^| drop | 64 | [0-9.]* | [0-9.]* |' '$bdir/b.md' && grep -q '^| no program | 256 | [0-9.]* | - |' '$bdir/b.md' && python3 - '$bdir/b.json' <<'PY'
+import json, os, sys
+d = json.load(open(sys.argv[1])); r = d['results']
+ok = len(r) == 6 and all(x['mpps'] > 0 for x in r)
+png = sys.argv[1][:-5] + '.png'
+ok = ok and (os.path.getsize(png) > 10000 if os.path.exists('/usr/lib/python3/dist-packages/matplotlib') else True)
+sys.exit(0 if ok else 1)
+PY"
+"$APP" $EAL -- bench --cases bogus >"$out" 2>&1
+rc=$?
+check "bench: unknown case refused" '[ $rc = 2 ] && grep -q "unknown case bogus" "$out"'
+rm -rf "$bdir"
 rm -f "$pkt" "$inpcap" "$outpcap"
 exit $fail
