@@ -4,8 +4,8 @@
 # far end of the cable) with the bundled XDP program xdp_bench set to
 # DROP, printing per-action rates every second for MLX5X_DURATION seconds
 # (default 10; 0 = until Ctrl-C). Extra arguments go to testpmd-xdp.
-# XDP runs in generic mode (on mbufs, xdp_compat's interpreter) until
-# in-driver XDP lands.
+# XDP runs natively in the mlx5x driver (--mode auto), on the receive
+# page before any mbuf exists.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${MLX5X_BUILD_DIR:-build}

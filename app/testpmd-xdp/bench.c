@@ -70,6 +70,7 @@ struct bopts {
 	unsigned int runs;
 	const char *out;
 	char progs[512];
+	bool inline_dev;        /* the device model in the polling lcore */
 };
 
 static struct rte_mempool *bmp;
@@ -169,16 +170,24 @@ run_mlx5x(const struct bopts *o, const struct bcase *bc, unsigned int size,
 	double mpps = -EINVAL;
 	int rc = 0;
 
-	snprintf(args, sizeof(args), "wire=gen,gen_flows=64,gen_size=%u,"
-		 "dev_cpu=%u", size - 4, rte_lcore_to_cpu_id(
-		 (int)rte_get_main_lcore()));
+	if (o->inline_dev)
+		snprintf(args, sizeof(args), "wire=gen,gen_flows=64,gen_size=%u,"
+			 "dev_mode=inline", size - 4);
+	else
+		snprintf(args, sizeof(args), "wire=gen,gen_flows=64,gen_size=%u,"
+			 "dev_cpu=%u", size - 4, rte_lcore_to_cpu_id(
+			 (int)rte_get_main_lcore()));
 	if (port_new(args, &port) != 0) {
 		fprintf(stderr, "bench: cannot create an mlx5x port\n");
 		return -ENODEV;
 	}
 	if (bc->redirect) {
-		snprintf(args, sizeof(args), "wire=gen,gen_pps=1,dev_cpu=%u",
-			 rte_lcore_to_cpu_id((int)rte_get_main_lcore()));
+		if (o->inline_dev)
+			snprintf(args, sizeof(args), "wire=gen,gen_pps=1,"
+				 "dev_mode=inline");
+		else
+			snprintf(args, sizeof(args), "wire=gen,gen_pps=1,dev_cpu=%u",
+				 rte_lcore_to_cpu_id((int)rte_get_main_lcore()));
 		if (port_new(args, &peer) != 0)
 			goto out;
 	}
@@ -562,6 +571,9 @@ usage(void)
 "  --runs N         runs per cell, the median is reported (default 3)\n"
 "  --out PREFIX     PREFIX.md, PREFIX.json, PREFIX.png (default txp-bench)\n"
 "  --progs DIR      the bundled XDP objects (default: the build's)\n"
+"  --inline         the device model runs inside the polling lcore\n"
+"                   (dev_mode=inline): the whole NIC and driver on one\n"
+"                   core, steadier figures on a shared VM\n"
 "EAL needs two lcores (-l 0,1): the generator runs on the main lcore's\n"
 "CPU, the polling on the worker.\n");
 }
@@ -600,6 +612,7 @@ txp_bench(int argc, char **argv)
 		{ "runs", required_argument, NULL, 'r' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "progs", required_argument, NULL, 'p' },
+		{ "inline", no_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -679,6 +692,7 @@ txp_bench(int argc, char **argv)
 			break;
 		case 'o': o.out = optarg; break;
 		case 'p': snprintf(o.progs, sizeof(o.progs), "%s", optarg); break;
+		case 'i': o.inline_dev = true; break;
 		case 'h': usage(); return 0;
 		default:
 			fprintf(stderr, "testpmd-xdp bench: unknown option %s "
@@ -760,9 +774,11 @@ txp_bench(int argc, char **argv)
 		"Mpps | native / generic | native / kernel |\n"
 		"|---|---|---|---|---|---|---|\n");
 	fprintf(js, "{\n  \"config\": {\"seconds\": %g, \"runs\": %u, "
-		"\"machine\": \"%u CPUs, generator on CPU %u, polling on CPU %u\", "
+		"\"machine\": \"%u CPUs, generator %s %u, polling on CPU %u\", "
 		"\"version\": \"%s\"},\n  \"results\": [",
 		o.seconds, o.runs, (unsigned int)sysconf(_SC_NPROCESSORS_ONLN),
+		o.inline_dev ? "inline in the polling lcore, CPU" : "on CPU",
+		o.inline_dev ? rte_lcore_to_cpu_id((int)lcore) :
 		rte_lcore_to_cpu_id((int)rte_get_main_lcore()),
 		rte_lcore_to_cpu_id((int)lcore), MLX5X_VERSION);
 	{

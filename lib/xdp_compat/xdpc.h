@@ -299,6 +299,12 @@ struct xdpc_generic_stats {
 };
 
 int xdpc_generic_attach(uint16_t port, uint16_t queue, struct xdpc_prog *prog);
+/**
+ * Remove the program and free its attachment. As for any DPDK RX
+ * callback, no lcore may be inside this queue's rx_burst meanwhile: call
+ * it with the queue stopped or unpolled, or from the polling lcore
+ * between two bursts.
+ */
 int xdpc_generic_detach(uint16_t port, uint16_t queue);
 /**
  * Replace the program of an attachment, keeping its counters: the next

@@ -296,10 +296,12 @@ xdpc_generic_detach(uint16_t port, uint16_t queue)
 	if (port >= RTE_MAX_ETHPORTS || queue >= MAX_Q ||
 	    (a = slots[port][queue]) == NULL)
 		return -ENOENT;
-	/* The callback may still be running on the polling lcore: DPDK's
-	 * rule is that the application quiesces it before freeing. */
+	/* DPDK's rule for RX callbacks: the caller makes sure no lcore is
+	 * inside this queue's rx_burst (stopped, or the polling lcore
+	 * itself between bursts) before the callback's memory goes. */
 	rte_eth_remove_rx_callback(port, queue, a->cb);
 	slots[port][queue] = NULL;
+	free(a);
 	return 0;
 }
 
