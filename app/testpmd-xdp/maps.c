@@ -2,8 +2,9 @@
 /*
  * Maps and globals from the command line, for both run mode and
  * prog-run: --set GLOBAL=VALUE, dumping maps as JSON (hex keys and
- * values; per-CPU values per CPU) and updating an entry by name from
- * KEY=VALUE text.
+ * values, per-CPU values per CPU, and with BTF the same as named fields)
+ * and updating an entry by name from KEY=VALUE text (numbers, hex:BYTES,
+ * or {field=value,...} where the object's BTF names the fields).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -53,7 +54,8 @@ txp_map_dump(struct xdpc_obj *obj, const char *const *names,
 		struct xdpc_map_info mi;
 		uint8_t key[256], next[256], *val;
 		size_t vlen, v8;
-		bool first = true, has = false, want = nnames == 0;
+		bool first = true, has = false, want = nnames == 0, kf, vf;
+		static struct txp_fields kfs, vfs;
 
 		xdpc_map_info(m, &mi);
 		for (unsigned int n = 0; n < nnames; n++)
@@ -65,6 +67,10 @@ txp_map_dump(struct xdpc_obj *obj, const char *const *names,
 		val = malloc(vlen);
 		if (val == NULL)
 			continue;
+		kf = txp_btf_fields(xdpc_obj_path(obj), mi.name, false,
+				    mi.key_size, &kfs) == 0;
+		vf = txp_btf_fields(xdpc_obj_path(obj), mi.name, true,
+				    mi.value_size, &vfs) == 0;
 		fprintf(f, "%s\n  {\"name\": \"%s\", \"type\": %u, \"entries\": [",
 			first_map ? "" : ",", mi.name, mi.type);
 		first_map = false;
@@ -105,7 +111,32 @@ txp_map_dump(struct xdpc_obj *obj, const char *const *names,
 					fprintf(f, " ");
 				}
 			}
-			fprintf(f, "\"}");
+			fprintf(f, "\"");
+			if (kf) {
+				fprintf(f, ", \"key_fields\": ");
+				txp_fields_print(&kfs, key, f);
+			}
+			if (vf && mi.nr_cpus == 1) {
+				fprintf(f, ", \"value_fields\": ");
+				txp_fields_print(&vfs, val, f);
+			} else if (vf) {
+				bool fc = true;
+
+				fprintf(f, ", \"value_fields\": {");
+				for (uint32_t c = 0; c < mi.nr_cpus; c++) {
+					const uint8_t *cv = val + c * v8;
+
+					for (k = 0; k < mi.value_size && cv[k] == 0; k++)
+						;
+					if (k == mi.value_size)
+						continue;
+					fprintf(f, "%s\"cpu%u\": ", fc ? "" : ", ", c);
+					txp_fields_print(&vfs, cv, f);
+					fc = false;
+				}
+				fprintf(f, "}");
+			}
+			fprintf(f, "}");
 			first = false;
 		}
 		fprintf(f, "]}");
@@ -157,13 +188,54 @@ parse_bytes(const char *s, uint8_t *out, uint32_t size, char *err,
 	}
 }
 
+/* A key or value in typed form, through the map's BTF. */
+static int
+parse_typed(struct xdpc_obj *obj, const char *map, bool value, const char *s,
+	    uint8_t *out, uint32_t size, char *err, size_t errlen)
+{
+	static struct txp_fields fs;
+	int rc;
+
+	if (txp_btf_fields(xdpc_obj_path(obj), map, value, size, &fs) != 0) {
+		snprintf(err, errlen, "%s: the object has no BTF naming the %s's "
+			 "fields; give a number or hex:BYTES",
+			 value ? "value" : "key", value ? "value" : "key");
+		return -EINVAL;
+	}
+	rc = txp_fields_parse(&fs, s, out, size, err, errlen);
+	if (rc != 0) {
+		char tmp[256];
+
+		snprintf(tmp, sizeof(tmp), "%s: %s", value ? "value" : "key", err);
+		snprintf(err, errlen, "%s", tmp);
+	}
+	return rc;
+}
+
+/* The '=' between KEY and VALUE: the first one outside braces. */
+static const char *
+kv_split(const char *kv)
+{
+	int depth = 0;
+
+	for (const char *p = kv; *p; p++) {
+		if (*p == '{')
+			depth++;
+		else if (*p == '}')
+			depth--;
+		else if (*p == '=' && depth == 0)
+			return p;
+	}
+	return NULL;
+}
+
 int
 txp_map_update(struct xdpc_obj *obj, const char *name, const char *kv,
 	       char *err, size_t errlen)
 {
 	struct xdpc_map *m = xdpc_obj_map(obj, name);
 	struct xdpc_map_info mi;
-	const char *eq = strchr(kv, '=');
+	const char *eq = kv_split(kv);
 	uint8_t key[256], *val;
 	char ks[600];
 	size_t v8;
@@ -187,9 +259,14 @@ txp_map_update(struct xdpc_obj *obj, const char *name, const char *kv,
 	val = calloc(mi.nr_cpus, v8);
 	if (val == NULL)
 		return -ENOMEM;
-	rc = parse_bytes(ks, key, mi.key_size, err, errlen, "key");
+	rc = ks[0] == '{' ?
+	     parse_typed(obj, name, false, ks, key, mi.key_size, err, errlen) :
+	     parse_bytes(ks, key, mi.key_size, err, errlen, "key");
 	if (rc == 0)
-		rc = parse_bytes(eq + 1, val, mi.value_size, err, errlen, "value");
+		rc = eq[1] == '{' ?
+		     parse_typed(obj, name, true, eq + 1, val, mi.value_size, err,
+				 errlen) :
+		     parse_bytes(eq + 1, val, mi.value_size, err, errlen, "value");
 	/* per-CPU maps: the same value on every CPU */
 	for (uint32_t c = 1; rc == 0 && c < mi.nr_cpus; c++)
 		memcpy(val + c * v8, val, mi.value_size);

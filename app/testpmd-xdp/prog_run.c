@@ -34,10 +34,12 @@ txp_prog_run(int argc, char **argv)
 		{ "engine", required_argument, NULL, 'e' },
 		{ "set", required_argument, NULL, 's' },
 		{ "map-dump", no_argument, NULL, 'm' },
+		{ "map-update", required_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *prog_name = NULL, *in = NULL, *out = NULL, *sets[64];
-	unsigned int nsets = 0;
+	const char *upd[16][2];
+	unsigned int nsets = 0, nupd = 0;
 	unsigned long repeat = 1;
 	bool map_dump = false;
 	char err[512];
@@ -82,12 +84,24 @@ txp_prog_run(int argc, char **argv)
 			sets[nsets++] = optarg;
 			break;
 		case 'm': map_dump = true; break;
+		case 'u':
+			/* two words: MAP then KEY=VALUE */
+			if (nupd == 16 || optind >= argc ||
+			    strchr(argv[optind], '=') == NULL) {
+				fprintf(stderr, "testpmd-xdp prog-run: --map-update "
+					"%s: expected MAP KEY=VALUE\n", optarg);
+				return 2;
+			}
+			upd[nupd][0] = optarg;
+			upd[nupd++][1] = argv[optind++];
+			break;
 		default:
 			fprintf(stderr, "testpmd-xdp prog-run: unknown or incomplete "
 				"option %s\nusage: testpmd-xdp prog-run OBJECT [--prog "
 				"NAME] --data-in FILE [--data-out FILE] [--repeat N] "
 				"[--engine interp] [--set GLOBAL=VALUE]... "
-				"[--map-dump]\n", argv[optind - 1]);
+				"[--map-update MAP KEY=VALUE]... [--map-dump]\n",
+				argv[optind - 1]);
 			return 2;
 		}
 	}
@@ -113,6 +127,14 @@ txp_prog_run(int argc, char **argv)
 		xdpc_obj_close(obj);
 		return 1;
 	}
+	for (unsigned int i = 0; i < nupd; i++)
+		if (txp_map_update(obj, upd[i][0], upd[i][1], err,
+				   sizeof(err)) != 0) {
+			fprintf(stderr, "testpmd-xdp prog-run: --map-update %s %s: "
+				"%s\n", upd[i][0], upd[i][1], err);
+			xdpc_obj_close(obj);
+			return 2;
+		}
 	prog = xdpc_obj_prog(obj, prog_name);
 	if (prog == NULL) {
 		fprintf(stderr, "testpmd-xdp prog-run: %s: no program %s\n",

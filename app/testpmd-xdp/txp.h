@@ -117,6 +117,29 @@ void txp_map_dump(struct xdpc_obj *obj, const char *const *names,
 int txp_map_update(struct xdpc_obj *obj, const char *name, const char *kv,
 		   char *err, size_t errlen);
 
+/* btf_fields.c: a map's key or value type from the object's BTF,
+ * flattened into named scalar fields. */
+#define TXP_MAX_FIELDS 32
+enum txp_field_kind { TXP_F_UINT, TXP_F_SINT, TXP_F_BYTES };
+struct txp_field {
+	char name[96];          /* "" for a plain integer key or value */
+	uint32_t off, size;
+	enum txp_field_kind kind;
+};
+struct txp_fields {
+	unsigned int n;
+	struct txp_field f[TXP_MAX_FIELDS];
+};
+/* 0, or -ENOENT when the object has no usable BTF for it. */
+int txp_btf_fields(const char *obj_path, const char *map, bool value,
+		   uint32_t size, struct txp_fields *out);
+/* "{field=value,...}" into @buf (fields left out are 0). */
+int txp_fields_parse(const struct txp_fields *fs, const char *text,
+		     uint8_t *buf, uint32_t size, char *err, size_t errlen);
+/* A JSON object of the fields (a bare number for a plain integer). */
+void txp_fields_print(const struct txp_fields *fs, const uint8_t *buf,
+		      FILE *f);
+
 /* capture.c: --capture. open: 0 or -1 (message printed); close returns
  * the frames written. */
 int txp_capture_open(const char *path);

@@ -76,6 +76,8 @@ bool xdpc_prog_frags(const struct xdpc_prog *prog);
  */
 struct xdpc_obj *xdpc_obj_open(const char *path, char *err, size_t errlen);
 void xdpc_obj_close(struct xdpc_obj *obj);
+/** The file @p obj was opened from. */
+const char *xdpc_obj_path(const struct xdpc_obj *obj);
 
 /** Set a global (in .rodata, .data or .bss) before xdpc_obj_load(). */
 int xdpc_obj_set_global(struct xdpc_obj *obj, const char *name,

@@ -850,6 +850,12 @@ xdpc_prog_name(const struct xdpc_prog *prog)
 	return prog->name;
 }
 
+const char *
+xdpc_obj_path(const struct xdpc_obj *obj)
+{
+	return obj->path;
+}
+
 bool
 xdpc_prog_frags(const struct xdpc_prog *prog)
 {

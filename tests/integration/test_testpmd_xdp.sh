@@ -238,6 +238,25 @@ ok = t['drop'] > 0 and t['pass'] > 0
 ok = ok and t['rx'] == sum(t[k] for k in t if k != 'rx') + d['summary']['errors']
 sys.exit(0 if ok else 1)
 PY"
+# typed map fields from BTF: a blocklist key given by field names
+# (prefix length and a dotted address), counters dumped by field name
+"$APP" prog-run "$PROGS/xdp_filter.o" --data-in "$pkt" \
+  --map-update blocklist '{prefixlen=8,addr=0.0.0.0}=1' --map-dump >"$out" 2>&1
+rc=$?
+check "typed --map-update and field names in --map-dump" "[ $rc = 0 ] && grep -q 'XDP_DROP' '$out' && python3 - '$out' <<'PY'
+import json, sys
+t = open(sys.argv[1]).read(); d = json.loads(t[t.index('{\"maps\"'):])
+m = {x['name']: x['entries'] for x in d['maps']}
+ok = m['blocklist'][0]['key_fields'] == {'prefixlen': 8, 'addr': '00000000'}
+ok = ok and m['blocklist'][0]['value_fields'] == 1
+v = m['verdicts'][0]
+ok = ok and v['key_fields'] == 0 and list(v['value_fields'].values())[0]['packets'] == 1
+sys.exit(0 if ok else 1)
+PY"
+"$APP" prog-run "$PROGS/xdp_filter.o" --data-in "$pkt" \
+  --map-update blocklist '{prefixlen=8,adr=10.0.0.0}=1' >"$out" 2>&1
+rc=$?
+check "typed --map-update: an unknown field is named" '[ $rc = 2 ] && grep -q "no field adr (fields: prefixlen addr)" "$out"'
 # bench: a small matrix writes the table, the JSON and the chart
 bdir=$(mktemp -d)
 "$APP" $EAL -- bench --cases drop,none --sizes 64,256 --seconds 0.3 --runs 1 \

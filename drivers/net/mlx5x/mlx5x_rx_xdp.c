@@ -47,9 +47,9 @@ struct out {
  * the XDP buffer over them. False when the pool is dry: the frame is
  * dropped (rx_nombuf) and its pages stay posted. */
 static __rte_always_inline bool
-harvest(struct mlx5x_rxq *rxq, uint32_t wqe, const struct rx_meta *mt,
-	struct xdp_pkt *p)
+harvest(struct mlx5x_rxq *rxq, uint32_t wqe, struct xdp_pkt *p)
 {
+	const struct rx_meta *mt = &p->mt;
 	struct pp_page **e = &rxq->elts[wqe * rxq->sges];
 	struct mlx5_wqe_data_seg *ds =
 		(struct mlx5_wqe_data_seg *)rxq->wqes + wqe * rxq->sges;
@@ -85,7 +85,6 @@ harvest(struct mlx5x_rxq *rxq, uint32_t wqe, const struct rx_meta *mt,
 		}
 	}
 	p->npg = nseg;
-	p->mt = *mt;
 	data = (uint8_t *)p->pg[0]->addr + MLX5X_RX_HEADROOM;
 	rte_prefetch0(data);
 	p->b.hard_start = p->pg[0]->addr;
@@ -122,10 +121,13 @@ recycle(struct mlx5x_rxq *rxq, struct xdp_pkt *p)
  * data_end, the metadata length in the dynfield, the fragments as
  * segments. Pages of fragments the program trimmed away go back. */
 static struct rte_mbuf *
+to_mbuf_frags(struct mlx5x_rxq *rxq, struct xdp_pkt *p,
+	      struct rte_mbuf *head);
+
+static __rte_always_inline struct rte_mbuf *
 to_mbuf(struct mlx5x_rxq *rxq, struct xdp_pkt *p)
 {
-	struct rte_mbuf *head = pp_page_mbuf(p->pg[0]), *prev = head;
-	uint32_t s, nf = p->b.nr_frags;
+	struct rte_mbuf *head = pp_page_mbuf(p->pg[0]);
 
 	*mlx5x_mbuf_rearm(head) = rxq->mbuf_rearm;
 	head->data_off = (uint16_t)(p->b.data - (uint8_t *)head->buf_addr);
@@ -135,6 +137,20 @@ to_mbuf(struct mlx5x_rxq *rxq, struct xdp_pkt *p)
 	if (rxq->meta_off >= 0)
 		*RTE_MBUF_DYNFIELD(head, rxq->meta_off, uint8_t *) =
 			(uint8_t)(p->b.data - p->b.data_meta);
+	rxq->xst.mbufs++;
+	if (unlikely(p->npg > 1))
+		return to_mbuf_frags(rxq, p, head);
+	head->next = NULL;
+	return head;
+}
+
+/* The fragments as further segments. */
+static struct rte_mbuf *
+to_mbuf_frags(struct mlx5x_rxq *rxq, struct xdp_pkt *p, struct rte_mbuf *head)
+{
+	struct rte_mbuf *prev = head;
+	uint32_t s, nf = p->b.nr_frags;
+
 	for (s = 1; s <= nf; s++) {
 		struct rte_mbuf *m = pp_page_mbuf(p->pg[s]);
 
@@ -151,7 +167,6 @@ to_mbuf(struct mlx5x_rxq *rxq, struct xdp_pkt *p)
 	for (; s < p->npg; s++)
 		pp_recycle_direct(rxq->pp, p->pg[s]);
 	p->npg = nf + 1;
-	rxq->xst.mbufs++;
 	return head;
 }
 
@@ -385,7 +400,6 @@ mlx5x_rx_burst_xdp(struct mlx5x_rxq *rxq, struct rte_mbuf **pkts, uint16_t n)
 	uint32_t act[MLX5X_XDP_BURST];
 	const uint32_t budget = RTE_MIN((uint32_t)n, MLX5X_XDP_BURST);
 	struct mlx5x_xdp_prog *xp;
-	struct rx_meta mt;
 	uint32_t k = 0, i, wqe;
 	uint64_t bytes = 0;
 	uint16_t npass = 0;
@@ -404,9 +418,9 @@ mlx5x_rx_burst_xdp(struct mlx5x_rxq *rxq, struct rte_mbuf **pkts, uint16_t n)
 		return mlx5x_rx_burst_mbuf(rxq, pkts, n);
 	}
 	rx_burst_begin(rxq);
-	while (k < budget && rx_next(rxq, &wqe, &mt, &recover))
-		if (harvest(rxq, wqe, &mt, &pk[k])) {
-			bytes += mt.len;
+	while (k < budget && rx_next(rxq, &wqe, &pk[k].mt, &recover))
+		if (harvest(rxq, wqe, &pk[k])) {
+			bytes += pk[k].mt.len;
 			k++;
 		}
 	first[0] = '\0';
