@@ -805,6 +805,11 @@ xdpc_obj_load(struct xdpc_obj *obj, char *err, size_t errlen)
 			}
 		}
 	}
+	/* the interpreter trusts what this proves (no pc or register
+	 * checks per instruction) */
+	for (uint32_t pi = 0; pi < obj->nr_progs; pi++)
+		if (xdpc_verify_cfg(obj, &obj->progs[pi], err, errlen) != 0)
+			return -EINVAL;
 	for (uint32_t i = 0; i < obj->nr_maps; i++)
 		if (obj->maps[i].sec_idx >= 0 &&
 		    !strncmp(obj->maps[i].name, ".rodata", 7))

@@ -170,6 +170,11 @@ struct xdpc_run {
 	 * the kernel; here the run just re-reads the buffer */
 };
 
+/* Control flow of a relocated program (xdpc_verify.c): 0, or -EINVAL
+ * with the instruction named in @err. */
+int xdpc_verify_cfg(const struct xdpc_obj *obj, const struct xdpc_prog *p,
+		    char *err, size_t errlen);
+
 void xdpc_fault(struct xdpc_run *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Is [p, p+len) memory the program may touch (write: writable)? */

@@ -195,18 +195,9 @@ xdpc_prog_run(struct xdpc_prog *prog, struct xdpc_buff *buf, char *trace,
 				   "(endless loop?)", prog->name, XDPC_BUDGET);
 			return XDPC_ABORTED;
 		}
-		if (pc >= prog->n) {
-			xdpc_fault(&r, "program %s: pc %u past the end", prog->name,
-				   pc);
-			return XDPC_ABORTED;
-		}
-		prog = r.prog; /* a tail call may have switched programs */
+		/* pc stays inside the program and registers exist: the
+		 * loader's control-flow pass proved it (xdpc_verify.c) */
 		in = &insns[pc];
-		if (in->dst_reg > 10 || in->src_reg > 10) {
-			xdpc_fault(&r, "program %s: instruction %u: bad register",
-				   prog->name, pc);
-			return XDPC_ABORTED;
-		}
 		dst = &reg[in->dst_reg];
 		cls = BPF_CLASS(in->code);
 		op = BPF_OP(in->code);

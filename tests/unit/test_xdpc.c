@@ -544,6 +544,35 @@ test_printk_to_dpdk_log(void)
 
 /* Programs the verifier would refuse run without harm: each ends as
  * XDP_ABORTED with a trace. An unknown helper fails the load, named. */
+/* The loader's control-flow pass refuses what the kernel's verifier
+ * refuses, naming the instruction. */
+static void
+test_control_flow_refused(void)
+{
+	static const struct { const char *file, *want; } c[] = {
+		{ "unit_cfg_jump_out.o", "instruction 1: jump to 22, outside" },
+		{ "unit_cfg_fall_off.o", "instruction 3: the last instruction is "
+					 "neither an exit nor a jump" },
+		{ "unit_cfg_unreachable.o", "instruction 2 is unreachable" },
+		{ "unit_cfg_into_ldimm.o", "instruction 1: jump to 3, outside the "
+					   "program [0, 5) or inside a 64-bit load" },
+	};
+
+	for (unsigned int i = 0; i < RTE_DIM(c); i++) {
+		char path[512], err[512] = "";
+		struct xdpc_obj *o;
+
+		snprintf(path, sizeof(path), MLX5X_BUILD_ROOT "/tests/xdp/%s",
+			 c[i].file);
+		o = xdpc_obj_open(path, err, sizeof(err));
+		REQUIRE(o != NULL, "%s", err);
+		CHECK_EQ(xdpc_obj_load(o, err, sizeof(err)), -EINVAL);
+		CHECK(strstr(err, c[i].want) != NULL && strstr(err, c[i].file),
+		      "%s: got \"%s\"", c[i].file, err);
+		xdpc_obj_close(o);
+	}
+}
+
 static void
 test_faults_are_aborted(void)
 {
@@ -617,5 +646,6 @@ main(void)
 	RUN(test_burst_redirect_flush);
 	RUN(test_map_in_map_updates);
 	RUN(test_fib_lookup);
+	RUN(test_control_flow_refused);
 	return test_report("test_xdpc");
 }

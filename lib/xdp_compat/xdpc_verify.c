@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The verifier's control-flow pass, run by the loader on every program
+ * after relocation: registers exist, every jump, bpf-to-bpf call and
+ * callback address lands on an instruction (not inside a 64-bit load),
+ * nothing falls off the end, and no instruction is unreachable, with the
+ * kernel's rules and an error naming the instruction. The interpreter
+ * relies on it: it checks neither pc nor register numbers per
+ * instruction.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xdpc_internal.h"
+
+#define VFAIL(...) do { snprintf(err, errlen, __VA_ARGS__); goto out; } while (0)
+
+static bool
+is_ldimm64(const struct bpf_insn *in)
+{
+	return in->code == (BPF_LD | BPF_IMM | BPF_DW);
+}
+
+int
+xdpc_verify_cfg(const struct xdpc_obj *obj, const struct xdpc_prog *p,
+		char *err, size_t errlen)
+{
+	const uint32_t n = p->n;
+	uint8_t *seen = calloc(n ? n : 1, 1);  /* 1 queued, 2 second slot */
+	uint32_t *stack = malloc(sizeof(*stack) * (n ? n : 1));
+	uint32_t sp = 0, i;
+	int rc = -EINVAL;
+
+	if (seen == NULL || stack == NULL) {
+		free(seen);
+		free(stack);
+		return -ENOMEM;
+	}
+	if (n == 0)
+		VFAIL("%s: program %s: no instructions", obj->path, p->name);
+	for (i = 0; i < n; i++) {
+		const struct bpf_insn *in = &p->insns[i];
+
+		if (in->dst_reg > 10 || in->src_reg > 10)
+			VFAIL("%s: program %s: instruction %u: register r%u does "
+			      "not exist", obj->path, p->name, i,
+			      in->dst_reg > 10 ? in->dst_reg : in->src_reg);
+		if (is_ldimm64(in)) {
+			if (i + 1 >= n)
+				VFAIL("%s: program %s: instruction %u: truncated "
+				      "64-bit load", obj->path, p->name, i);
+			seen[++i] = 2;
+		}
+	}
+	{
+		const struct bpf_insn *last = &p->insns[n - 1];
+		uint8_t cls = BPF_CLASS(last->code), op = BPF_OP(last->code);
+
+		if (seen[n - 1] == 2 || !((cls == BPF_JMP || cls == BPF_JMP32) &&
+					  (op == BPF_EXIT || op == BPF_JA)))
+			VFAIL("%s: program %s: instruction %u: the last instruction "
+			      "is neither an exit nor a jump: execution would fall "
+			      "off the end", obj->path, p->name, n - 1);
+	}
+
+/* Queue instruction @t, reached from @from. */
+#define REACH(t, from, what) do {                                             \
+		int64_t t_ = (t);                                             \
+		if (t_ < 0 || t_ >= (int64_t)n || seen[t_] == 2)              \
+			VFAIL("%s: program %s: instruction %u: %s to %lld, "  \
+			      "outside the program [0, %u) or inside a 64-bit " \
+			      "load", obj->path, p->name, (from), (what),     \
+			      (long long)t_, n);                              \
+		if (seen[t_] == 0) {                                          \
+			seen[t_] = 1;                                         \
+			stack[sp++] = (uint32_t)t_;                           \
+		}                                                             \
+	} while (0)
+
+	REACH(0, 0u, "entry");
+	while (sp > 0) {
+		uint32_t at = stack[--sp];
+		const struct bpf_insn *in = &p->insns[at];
+		uint8_t cls = BPF_CLASS(in->code), op = BPF_OP(in->code);
+
+		if (is_ldimm64(in)) {
+			/* a subprogram address (bpf_loop callbacks) */
+			uint64_t v = (uint32_t)in[0].imm |
+				     (uint64_t)(uint32_t)in[1].imm << 32;
+
+			if ((v & ~0xffffffffull) == XDPC_FUNC_TAG)
+				REACH((int64_t)(uint32_t)v, at, "callback address");
+			if (at + 2 < n)
+				REACH(at + 2, at, "fall-through");
+			continue;
+		}
+		if (cls != BPF_JMP && cls != BPF_JMP32) {
+			REACH(at + 1, at, "fall-through");
+			continue;
+		}
+		switch (op) {
+		case BPF_EXIT:
+			break;
+		case BPF_JA:
+			REACH((int64_t)at + 1 + (cls == BPF_JMP ? in->off : in->imm),
+			      at, "jump");
+			break;
+		case BPF_CALL:
+			if (in->src_reg == BPF_PSEUDO_CALL)
+				REACH((int64_t)at + 1 + in->imm, at, "call");
+			REACH(at + 1, at, "fall-through");
+			break;
+		default:
+			REACH((int64_t)at + 1 + in->off, at, "jump");
+			REACH(at + 1, at, "fall-through");
+			break;
+		}
+	}
+#undef REACH
+	for (i = 0; i < n; i++)
+		if (seen[i] == 0)
+			VFAIL("%s: program %s: instruction %u is unreachable",
+			      obj->path, p->name, i);
+	rc = 0;
+out:
+	free(seen);
+	free(stack);
+	return rc;
+}
