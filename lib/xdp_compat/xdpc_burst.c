@@ -58,22 +58,12 @@ enqueue(struct redir_q *q, uint32_t ifx, struct xdpc_buff *b)
 static void
 enqueue_broadcast(struct redir_q *q, struct xdpc_buff *b)
 {
-	struct xdpc_map *m = b->redirect_map;
-	uint32_t key, next;
-	int rc;
+	uint32_t ifx[QMAX];
+	struct rte_ring *ring;
+	int n = xdpc_redirect_targets(b, ifx, QMAX, &ring);
 
-	for (rc = xdpc_map_get_next_key(m, NULL, &next); rc == 0;
-	     rc = xdpc_map_get_next_key(m, &key, &next)) {
-		uint32_t *ifx;
-
-		key = next;
-		ifx = xdpc_map_lookup_elem(m, &key, b->cpu);
-		if (ifx == NULL || *ifx == 0 ||
-		    ((b->redirect_flags & BPF_F_EXCLUDE_INGRESS) &&
-		     *ifx == b->ingress_ifindex))
-			continue;
-		enqueue(q, *ifx, b);
-	}
+	for (int i = 0; i < n; i++)
+		enqueue(q, ifx[i], b);
 }
 
 int

@@ -26,6 +26,7 @@
 #include "mlx5x_test.h"
 #include "rte_pmd_mlx5x.h"
 #include "xdpc.h"
+#include "mlx5x_test_port.h"
 
 /* linux/bpf.h and pcap/bpf.h both define struct bpf_insn: the few
  * kernel names needed here */
@@ -38,67 +39,6 @@ struct bpf_cpumap_val {
 
 #define PROGS MLX5X_BUILD_ROOT "/app/testpmd-xdp/progs/"
 #define TPROGS MLX5X_BUILD_ROOT "/tests/xdp/"
-
-static struct rte_mempool *mbufs;
-static int seq;
-
-struct port_opts {
-	uint16_t mtu;
-	bool no_start;
-};
-
-static int
-port_up(const char *args, const struct port_opts *o, char *name, size_t nlen)
-{
-	struct rte_eth_conf conf = {0};
-	char dev[1024];
-	uint16_t port;
-
-	snprintf(name, nlen, "net_mlx5x%d", seq++);
-	snprintf(dev, sizeof(dev), "%s,%s", name, args);
-	if (rte_dev_probe(dev) != 0 ||
-	    rte_eth_dev_get_port_by_name(name, &port) != 0) {
-		CHECK(0, "probe %s", dev);
-		return -1;
-	}
-	if (o != NULL && o->mtu)
-		conf.rxmode.offloads = RTE_ETH_RX_OFFLOAD_SCATTER;
-	CHECK_EQ(rte_eth_dev_configure(port, 1, 1, &conf), 0);
-	if (o != NULL && o->mtu)
-		CHECK_EQ(rte_eth_dev_set_mtu(port, o->mtu), 0);
-	CHECK_EQ(rte_eth_rx_queue_setup(port, 0, 256, SOCKET_ID_ANY, NULL,
-					mbufs), 0);
-	CHECK_EQ(rte_eth_tx_queue_setup(port, 0, 256, SOCKET_ID_ANY, NULL), 0);
-	CHECK_EQ(rte_eth_promiscuous_enable(port), 0);
-	if (o == NULL || !o->no_start)
-		CHECK_EQ(rte_eth_dev_start(port), 0);
-	return port;
-}
-
-static void
-port_down(int port, const char *name)
-{
-	struct rte_eth_dev_info info;
-	struct rte_device *d;
-
-	if (port < 0)
-		return;
-	rte_eth_dev_info_get((uint16_t)port, &info);
-	d = info.device;
-	CHECK_EQ(rte_eth_dev_stop((uint16_t)port), 0);
-	CHECK_EQ(rte_eth_dev_close((uint16_t)port), 0);
-	CHECK(rte_dev_remove(d) == 0, "remove %s", name);
-}
-
-static uint64_t
-xstat(uint16_t port, const char *name)
-{
-	uint64_t id, v = UINT64_MAX;
-
-	if (rte_eth_xstats_get_id_by_name(port, name, &id) == 0)
-		rte_eth_xstats_get_by_id(port, &id, &v, 1);
-	return v;
-}
 
 /* Every frame the program ran on is in exactly one counter. */
 static void
@@ -520,7 +460,8 @@ test_frags(void)
 	write_pcap(in, n, len_jumbo);
 	snprintf(args, sizeof(args), "wire=pcap,rx_pcap=%s,dev_mode=inline,"
 		 "page_size=2048", in);
-	port = port_up(args, &(struct port_opts){ .mtu = 9000, .no_start = true },
+	port = port_up(args, &(struct port_opts){ .rx_offloads = RTE_ETH_RX_OFFLOAD_SCATTER,
+				     .mtu = 9000, .no_start = true },
 		       name, sizeof(name));
 	if (port < 0)
 		return;

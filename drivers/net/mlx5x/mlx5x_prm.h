@@ -15,6 +15,7 @@
 #include <infiniband/mlx5dv.h>
 #include <rte_byteorder.h>
 #include <rte_common.h>
+#include <rte_io.h>
 
 /* Receive WQE: cyclic RQ entries are arrays of data segments. */
 #define MLX5X_RQ_MAX_SEGS 8
@@ -122,6 +123,20 @@ mlx5x_cqe_ready(const volatile struct mlx5_cqe64 *cqe, uint32_t ci,
 
 	return (op_own & MLX5_CQE_OWNER_MASK) == mlx5x_cqe_owner(ci, log_n) &&
 	       (op_own >> 4) != MLX5_CQE_INVALID;
+}
+
+/* Ring an SQ's doorbell after posting up to WQEBB counter @pi: the
+ * doorbell record (after the WQEs are visible), then the first 8 bytes of
+ * the last WQE's control segment into the doorbell register, whose
+ * completion flag the caller has set. */
+static inline void
+mlx5x_sq_doorbell(volatile rte_be32_t *db, volatile uint64_t *bf_reg,
+		  uint32_t pi, const struct mlx5_wqe_ctrl_seg *last)
+{
+	rte_io_wmb();
+	*db = rte_cpu_to_be_32(pi);
+	rte_wmb();
+	*bf_reg = *(const volatile uint64_t *)last;
 }
 
 /* Multi-packet (striding) RQ WQE: next-segment header plus one data

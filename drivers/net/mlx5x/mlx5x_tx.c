@@ -240,10 +240,7 @@ mlx5x_tx_burst(void *q, struct rte_mbuf **pkts, uint16_t n)
 			last->fm_ce_se = MLX5_WQE_CTRL_CQ_UPDATE;
 			txq->since_comp = 0;
 		}
-		rte_io_wmb();
-		*txq->db = rte_cpu_to_be_32(txq->wqe_ci);
-		rte_wmb();
-		*txq->bf_reg = *(volatile uint64_t *)last;
+		mlx5x_sq_doorbell(txq->db, txq->bf_reg, txq->wqe_ci, last);
 		if (txq->inline_dev)
 			mlx5x_emu_kick(txq->emu, false);
 	}

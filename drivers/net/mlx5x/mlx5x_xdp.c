@@ -55,7 +55,7 @@ rte_pmd_mlx5x_xdp_meta(const struct rte_mbuf *m, uint32_t *len)
 
 /* Can @rxq run @prog natively? Says why not. */
 static int
-check(const struct mlx5x_rxq *rxq, const struct xdpc_prog *prog)
+check(struct mlx5x_rxq *rxq, struct xdpc_prog *prog)
 {
 	if (rxq->mprq) {
 		MLX5X_LOG(ERR, "port %u rxq %u: native XDP runs on the cyclic "
@@ -114,6 +114,30 @@ attach_one(struct mlx5x_rxq *rxq, struct xdpc_prog *prog)
 	return 0;
 }
 
+static int
+detach_one(struct mlx5x_rxq *rxq, struct xdpc_prog *prog)
+{
+	(void)prog;
+	swap(rxq, NULL);
+	return 0;
+}
+
+/* @fn on each set-up queue of [q0, q0 + nq), up to the first error. */
+static int
+for_queues(struct rte_eth_dev *dev, uint16_t q0, int nq,
+	   int (*fn)(struct mlx5x_rxq *, struct xdpc_prog *),
+	   struct xdpc_prog *prog)
+{
+	for (int i = 0; i < nq; i++) {
+		struct mlx5x_rxq *rxq = dev->data->rx_queues[q0 + i];
+		int rc = rxq != NULL ? fn(rxq, prog) : 0;
+
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* The queues @queue names on @dev, checked; returns the count and the
  * first in *first, or -EINVAL. */
 static int
@@ -157,18 +181,11 @@ rte_pmd_mlx5x_xdp_attach(uint16_t port, uint16_t queue, struct xdpc_prog *prog)
 	if (nq < 0)
 		return nq;
 	/* all or nothing: check every queue before touching any */
-	for (int i = 0; i < nq; i++) {
-		struct mlx5x_rxq *rxq = dev->data->rx_queues[q0 + i];
-
-		if (rxq != NULL && (rc = check(rxq, prog)) != 0)
-			return rc;
-	}
-	for (int i = 0; i < nq; i++) {
-		struct mlx5x_rxq *rxq = dev->data->rx_queues[q0 + i];
-
-		if (rxq != NULL && (rc = attach_one(rxq, prog)) != 0)
-			return rc;
-	}
+	rc = for_queues(dev, q0, nq, check, prog);
+	if (rc == 0)
+		rc = for_queues(dev, q0, nq, attach_one, prog);
+	if (rc != 0)
+		return rc;
 	if (queue == RTE_PMD_MLX5X_ALL_QUEUES)
 		priv->xdp_prog = prog;
 	return 0;
@@ -188,12 +205,7 @@ rte_pmd_mlx5x_xdp_detach(uint16_t port, uint16_t queue)
 	nq = queues(dev, queue, &q0);
 	if (nq < 0)
 		return nq;
-	for (int i = 0; i < nq; i++) {
-		struct mlx5x_rxq *rxq = dev->data->rx_queues[q0 + i];
-
-		if (rxq != NULL)
-			swap(rxq, NULL);
-	}
+	for_queues(dev, q0, nq, detach_one, NULL);
 	if (queue == RTE_PMD_MLX5X_ALL_QUEUES)
 		priv->xdp_prog = NULL;
 	return 0;

@@ -157,10 +157,7 @@ mlx5x_xdpsq_ring(struct mlx5x_xdpsq *sq)
 		last->fm_ce_se = MLX5_WQE_CTRL_CQ_UPDATE;
 		sq->since_comp = 0;
 	}
-	rte_io_wmb();
-	*sq->db = rte_cpu_to_be_32(sq->wqe_ci);
-	rte_wmb();
-	*sq->bf_reg = *(volatile uint64_t *)last;
+	mlx5x_sq_doorbell(sq->db, sq->bf_reg, sq->wqe_ci, last);
 	sq->last = NULL;
 	if (sq->inline_dev)
 		mlx5x_emu_kick(sq->host, false);
