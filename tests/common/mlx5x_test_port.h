@@ -9,11 +9,34 @@
 #define MLX5X_TEST_PORT_H
 
 #include <rte_dev.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 
 static struct rte_mempool *mbufs;
 static int seq;
+
+/* EAL (two lcores, --no-huge unless MLX5X_TEST_HUGE) and the mbuf pool
+ * the ports take their buffers from. 0, or 1 with the reason printed. */
+static int
+test_ports_init(char *argv0)
+{
+	char *eargv[16];
+	int eargc = test_eal_args(eargv, 16, argv0, "0@0,1@1");
+
+	if (rte_eal_init(eargc, eargv) < 0) {
+		fprintf(stderr, "rte_eal_init: %s\n", rte_strerror(rte_errno));
+		return 1;
+	}
+	mbufs = rte_pktmbuf_pool_create("t_mbufs", 8191, 256, 0,
+					RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	if (mbufs == NULL) {
+		fprintf(stderr, "mbuf pool: %s\n", rte_strerror(rte_errno));
+		return 1;
+	}
+	return 0;
+}
 
 struct port_opts {
 	uint16_t nrxq, ntxq;

@@ -616,20 +616,9 @@ out:
 int
 main(int argc, char **argv)
 {
-	char *eargv[16];
-	int eargc = test_eal_args(eargv, 16, argv[0], "0@0,1@1");
-
 	(void)argc;
-	if (rte_eal_init(eargc, eargv) < 0) {
-		fprintf(stderr, "rte_eal_init: %s\n", rte_strerror(rte_errno));
+	if (test_ports_init(argv[0]) != 0)
 		return 1;
-	}
-	mbufs = rte_pktmbuf_pool_create("t_mbufs", 8191, 256, 0,
-					RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
-	if (mbufs == NULL) {
-		fprintf(stderr, "mbuf pool: %s\n", rte_strerror(rte_errno));
-		return 1;
-	}
 	RUN(test_bad_devargs);
 	RUN(test_drop);
 	RUN(test_tx_macswap);
