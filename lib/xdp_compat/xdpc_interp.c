@@ -109,6 +109,18 @@ store_sz(uintptr_t a, int sz, uint64_t v)
 	}
 }
 
+/* The fast path's check: the packet (with its metadata) or the stack,
+ * nothing else. */
+static inline bool
+fast_mem(const struct xdpc_run *r, uintptr_t a, size_t len,
+	 const uint8_t *stack_lo, const uint8_t *stack_hi)
+{
+	return (a >= (uintptr_t)r->buf->data_meta &&
+		a + len <= (uintptr_t)r->buf->data_end && a + len >= a) ||
+	       (a >= (uintptr_t)stack_lo && a + len <= (uintptr_t)stack_hi &&
+		a + len >= a);
+}
+
 /* The common cases inline: the packet (with its metadata) and the stack;
  * maps and faults go the long way. */
 static inline bool
@@ -195,10 +207,146 @@ xdpc_prog_run(struct xdpc_prog *prog, struct xdpc_buff *buf, char *trace,
 				   "(endless loop?)", prog->name, XDPC_BUDGET);
 			return XDPC_ABORTED;
 		}
-		/* pc stays inside the program and registers exist: the
-		 * loader's control-flow pass proved it (xdpc_verify.c) */
+		/* pc stays inside the program, registers exist and r10 is
+		 * never written: the loader's control-flow pass proved it
+		 * (xdpc_verify.c) */
 		in = &insns[pc];
 		dst = &reg[in->dst_reg];
+
+		/* The common instructions, one dispatch on the whole opcode;
+		 * the rest, and accesses outside the packet and the stack,
+		 * take the general path below. */
+		switch (in->code) {
+#define FAST_ALU(OP, E64, E32)                                                \
+		case BPF_ALU64 | OP | BPF_K: {                                \
+			uint64_t a = *dst, b = (uint64_t)(int64_t)in->imm;     \
+			*dst = (E64); pc++; continue; }                       \
+		case BPF_ALU64 | OP | BPF_X: {                                \
+			uint64_t a = *dst, b = reg[in->src_reg];              \
+			*dst = (E64); pc++; continue; }                       \
+		case BPF_ALU | OP | BPF_K: {                                  \
+			uint32_t a = (uint32_t)*dst, b = (uint32_t)in->imm;   \
+			*dst = (uint32_t)(E32); pc++; continue; }             \
+		case BPF_ALU | OP | BPF_X: {                                  \
+			uint32_t a = (uint32_t)*dst,                          \
+				 b = (uint32_t)reg[in->src_reg];              \
+			*dst = (uint32_t)(E32); pc++; continue; }
+		FAST_ALU(BPF_ADD, a + b, a + b)
+		FAST_ALU(BPF_SUB, a - b, a - b)
+		FAST_ALU(BPF_OR, a | b, a | b)
+		FAST_ALU(BPF_AND, a & b, a & b)
+		FAST_ALU(BPF_XOR, a ^ b, a ^ b)
+		FAST_ALU(BPF_MUL, a * b, a * b)
+		FAST_ALU(BPF_LSH, a << (b & 63), a << (b & 31))
+		FAST_ALU(BPF_RSH, a >> (b & 63), a >> (b & 31))
+		FAST_ALU(BPF_ARSH, (uint64_t)((int64_t)a >> (b & 63)),
+			 (uint32_t)((int32_t)a >> (b & 31)))
+#undef FAST_ALU
+		case BPF_ALU64 | BPF_MOV | BPF_K:
+			if (in->off != 0)
+				break; /* sign-extending moves: below */
+			*dst = (uint64_t)(int64_t)in->imm;
+			pc++;
+			continue;
+		case BPF_ALU64 | BPF_MOV | BPF_X:
+			if (in->off != 0)
+				break;
+			*dst = reg[in->src_reg];
+			pc++;
+			continue;
+		case BPF_ALU | BPF_MOV | BPF_K:
+			if (in->off != 0)
+				break;
+			*dst = (uint32_t)in->imm;
+			pc++;
+			continue;
+		case BPF_ALU | BPF_MOV | BPF_X:
+			if (in->off != 0)
+				break;
+			*dst = (uint32_t)reg[in->src_reg];
+			pc++;
+			continue;
+		case BPF_LD | BPF_IMM | BPF_DW:
+			/* the loader resolved maps and globals into the two
+			 * halves */
+			*dst = (uint32_t)in->imm |
+			       (uint64_t)(uint32_t)insns[pc + 1].imm << 32;
+			pc += 2;
+			continue;
+#define FAST_LDX(SZ, N)                                                       \
+		case BPF_LDX | BPF_MEM | SZ: {                                \
+			uintptr_t a = (uintptr_t)(reg[in->src_reg] +          \
+						  (int64_t)in->off);          \
+			if (!fast_mem(&r, a, N, stack_lo, stack_hi))          \
+				break;                                        \
+			*dst = load_sz(a, N);                                 \
+			pc++;                                                 \
+			continue; }
+		FAST_LDX(BPF_B, 1)
+		FAST_LDX(BPF_H, 2)
+		FAST_LDX(BPF_W, 4)
+		FAST_LDX(BPF_DW, 8)
+#undef FAST_LDX
+#define FAST_ST(SZ, N)                                                        \
+		case BPF_STX | BPF_MEM | SZ:                                  \
+		case BPF_ST | BPF_MEM | SZ: {                                 \
+			uintptr_t a = (uintptr_t)(*dst + (int64_t)in->off);   \
+			if (!fast_mem(&r, a, N, stack_lo, stack_hi))          \
+				break;                                        \
+			store_sz(a, N, BPF_CLASS(in->code) == BPF_ST ?        \
+				 (uint64_t)(int64_t)in->imm :                 \
+				 reg[in->src_reg]);                           \
+			pc++;                                                 \
+			continue; }
+		FAST_ST(BPF_B, 1)
+		FAST_ST(BPF_H, 2)
+		FAST_ST(BPF_W, 4)
+		FAST_ST(BPF_DW, 8)
+#undef FAST_ST
+		case BPF_JMP | BPF_JA:
+			pc += 1 + in->off;
+			continue;
+#define FAST_JMP(OP, COND)                                                    \
+		case BPF_JMP | OP | BPF_K: {                                  \
+			uint64_t a = *dst, b = (uint64_t)(int64_t)in->imm;     \
+			int64_t sa = (int64_t)a, sb = (int64_t)b;             \
+			(void)sa; (void)sb;                                   \
+			pc += (COND) ? 1 + in->off : 1;                       \
+			continue; }                                           \
+		case BPF_JMP | OP | BPF_X: {                                  \
+			uint64_t a = *dst, b = reg[in->src_reg];              \
+			int64_t sa = (int64_t)a, sb = (int64_t)b;             \
+			(void)sa; (void)sb;                                   \
+			pc += (COND) ? 1 + in->off : 1;                       \
+			continue; }                                           \
+		case BPF_JMP32 | OP | BPF_K: {                                \
+			uint64_t a = (uint32_t)*dst, b = (uint32_t)in->imm;   \
+			int64_t sa = (int32_t)a, sb = (int32_t)b;             \
+			(void)sa; (void)sb;                                   \
+			pc += (COND) ? 1 + in->off : 1;                       \
+			continue; }                                           \
+		case BPF_JMP32 | OP | BPF_X: {                                \
+			uint64_t a = (uint32_t)*dst,                          \
+				 b = (uint32_t)reg[in->src_reg];              \
+			int64_t sa = (int32_t)a, sb = (int32_t)b;             \
+			(void)sa; (void)sb;                                   \
+			pc += (COND) ? 1 + in->off : 1;                       \
+			continue; }
+		FAST_JMP(BPF_JEQ, a == b)
+		FAST_JMP(BPF_JNE, a != b)
+		FAST_JMP(BPF_JGT, a > b)
+		FAST_JMP(BPF_JGE, a >= b)
+		FAST_JMP(BPF_JLT, a < b)
+		FAST_JMP(BPF_JLE, a <= b)
+		FAST_JMP(BPF_JSET, (a & b) != 0)
+		FAST_JMP(BPF_JSGT, sa > sb)
+		FAST_JMP(BPF_JSGE, sa >= sb)
+		FAST_JMP(BPF_JSLT, sa < sb)
+		FAST_JMP(BPF_JSLE, sa <= sb)
+#undef FAST_JMP
+		default:
+			break;
+		}
 		cls = BPF_CLASS(in->code);
 		op = BPF_OP(in->code);
 		imm = (uint64_t)(int64_t)in->imm;

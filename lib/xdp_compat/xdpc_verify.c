@@ -3,7 +3,8 @@
  * The verifier's control-flow pass, run by the loader on every program
  * after relocation: registers exist, every jump, bpf-to-bpf call and
  * callback address lands on an instruction (not inside a 64-bit load),
- * nothing falls off the end, and no instruction is unreachable, with the
+ * nothing falls off the end, no instruction is unreachable and none
+ * writes r10, the frame pointer, with the
  * kernel's rules and an error naming the instruction. The interpreter
  * relies on it: it checks neither pc nor register numbers per
  * instruction.
@@ -46,6 +47,12 @@ xdpc_verify_cfg(const struct xdpc_obj *obj, const struct xdpc_prog *p,
 			VFAIL("%s: program %s: instruction %u: register r%u does "
 			      "not exist", obj->path, p->name, i,
 			      in->dst_reg > 10 ? in->dst_reg : in->src_reg);
+		if (in->dst_reg == 10 &&
+		    (BPF_CLASS(in->code) == BPF_ALU ||
+		     BPF_CLASS(in->code) == BPF_ALU64 ||
+		     BPF_CLASS(in->code) == BPF_LDX || is_ldimm64(in)))
+			VFAIL("%s: program %s: instruction %u: r10, the frame "
+			      "pointer, is read only", obj->path, p->name, i);
 		if (is_ldimm64(in)) {
 			if (i + 1 >= n)
 				VFAIL("%s: program %s: instruction %u: truncated "
