@@ -144,6 +144,10 @@ xdpc_is_map_of_maps(uint32_t t)
 }
 /* Is [p, p+len) inside some value of @m? (for memory checks) */
 bool xdpc_map_value_range(const struct xdpc_map *m, const void *p, size_t len);
+/* The value (one CPU's copy, one element; global data: the section) of
+ * array map @m that @p lies in, as [*lo, *hi). */
+void xdpc_map_value_extent(const struct xdpc_map *m, const void *p,
+			   uintptr_t *lo, uintptr_t *hi);
 
 /* helpers (xdpc_helpers.c) */
 struct xdpc_run;
@@ -166,6 +170,10 @@ struct xdpc_run {
 	size_t tracelen;
 	bool fault;
 	const uint8_t *stack_lo, *stack_hi; /* for helpers' pointer checks */
+	/* the array value the run touched last, [lo, hi), and whether the
+	 * program may write it: later accesses there skip the map scan */
+	uintptr_t val_lo, val_hi;
+	bool val_w;
 	/* the helpers that move packet bounds invalidate packet pointers in
 	 * the kernel; here the run just re-reads the buffer */
 };

@@ -46,15 +46,23 @@ xdpc_mem_ok(struct xdpc_run *r, const void *p, size_t len, bool write,
 		return true;
 	if (a >= r->buf->data_meta && a + len <= r->buf->data_end)
 		return true;
+	if ((uintptr_t)a >= r->val_lo && (uintptr_t)(a + len) <= r->val_hi)
+		return !write || r->val_w;
 	for (uint32_t i = 0; i < obj->nr_maps; i++) {
 		const struct xdpc_map *m = &obj->maps[i];
+		bool w, rd;
 
+		if (!xdpc_map_value_range(m, p, len))
+			continue;
 		/* BPF_F_RDONLY_PROG / WRONLY_PROG: what the verifier would
 		 * refuse, refused here at the access */
-		if (xdpc_map_value_range(m, p, len))
-			return write ? !m->readonly &&
-				       !(m->flags & BPF_F_RDONLY_PROG) :
-				       !(m->flags & BPF_F_WRONLY_PROG);
+		w = !m->readonly && !(m->flags & BPF_F_RDONLY_PROG);
+		rd = !(m->flags & BPF_F_WRONLY_PROG);
+		if (rd && m->hash == NULL && m->type != BPF_MAP_TYPE_RINGBUF)
+			/* arrays keep their elements: remember this one */
+			xdpc_map_value_extent(m, p, &r->val_lo, &r->val_hi),
+			r->val_w = w;
+		return write ? w : rd;
 	}
 	return false;
 }
@@ -112,13 +120,15 @@ store_sz(uintptr_t a, int sz, uint64_t v)
 /* The fast path's check: the packet (with its metadata) or the stack,
  * nothing else. */
 static inline bool
-fast_mem(const struct xdpc_run *r, uintptr_t a, size_t len,
+fast_mem(const struct xdpc_run *r, uintptr_t a, size_t len, bool write,
 	 const uint8_t *stack_lo, const uint8_t *stack_hi)
 {
 	return (a >= (uintptr_t)r->buf->data_meta &&
 		a + len <= (uintptr_t)r->buf->data_end && a + len >= a) ||
 	       (a >= (uintptr_t)stack_lo && a + len <= (uintptr_t)stack_hi &&
-		a + len >= a);
+		a + len >= a) ||
+	       (a >= r->val_lo && a + len <= r->val_hi && a + len >= a &&
+		(!write || r->val_w));
 }
 
 /* The common cases inline: the packet (with its metadata) and the stack;
@@ -277,7 +287,7 @@ xdpc_prog_run(struct xdpc_prog *prog, struct xdpc_buff *buf, char *trace,
 		case BPF_LDX | BPF_MEM | SZ: {                                \
 			uintptr_t a = (uintptr_t)(reg[in->src_reg] +          \
 						  (int64_t)in->off);          \
-			if (!fast_mem(&r, a, N, stack_lo, stack_hi))          \
+			if (!fast_mem(&r, a, N, false, stack_lo, stack_hi))   \
 				break;                                        \
 			*dst = load_sz(a, N);                                 \
 			pc++;                                                 \
@@ -291,7 +301,7 @@ xdpc_prog_run(struct xdpc_prog *prog, struct xdpc_buff *buf, char *trace,
 		case BPF_STX | BPF_MEM | SZ:                                  \
 		case BPF_ST | BPF_MEM | SZ: {                                 \
 			uintptr_t a = (uintptr_t)(*dst + (int64_t)in->off);   \
-			if (!fast_mem(&r, a, N, stack_lo, stack_hi))          \
+			if (!fast_mem(&r, a, N, true, stack_lo, stack_hi))    \
 				break;                                        \
 			store_sz(a, N, BPF_CLASS(in->code) == BPF_ST ?        \
 				 (uint64_t)(int64_t)in->imm :                 \

@@ -653,6 +653,23 @@ xdpc_map_value_range(const struct xdpc_map *m, const void *p, size_t len)
 	return within % m->vsz8 + len <= m->value_size;
 }
 
+void
+xdpc_map_value_extent(const struct xdpc_map *m, const void *p, uintptr_t *lo,
+		      uintptr_t *hi)
+{
+	size_t off = (size_t)((const uint8_t *)p - m->data), start;
+
+	if (m->max_entries == 1 && !is_percpu(m->type)) {
+		/* global data: the whole section */
+		*lo = (uintptr_t)m->data;
+		*hi = (uintptr_t)m->data + m->data_len;
+		return;
+	}
+	start = off - off % (is_percpu(m->type) ? m->vsz8 : vblock(m));
+	*lo = (uintptr_t)m->data + start;
+	*hi = *lo + m->value_size;
+}
+
 /* ---- application API ---- */
 
 int
