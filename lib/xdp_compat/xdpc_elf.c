@@ -515,6 +515,7 @@ add_prog(struct xdpc_obj *obj, struct elf_state *st, size_t sidx,
 	p = &obj->progs[obj->nr_progs];
 	snprintf(p->name, sizeof(p->name), "%s", symname(st, sym));
 	snprintf(p->sec, sizeof(p->sec), "%s", s->name);
+	p->frags = strstr(p->sec, ".frags") != NULL;
 	p->obj = obj;
 	p->main_n = n;
 	p->n = n + ntext;
@@ -864,7 +865,7 @@ xdpc_obj_path(const struct xdpc_obj *obj)
 bool
 xdpc_prog_frags(const struct xdpc_prog *prog)
 {
-	return strstr(prog->sec, ".frags") != NULL;
+	return prog->frags;
 }
 
 struct xdpc_map *

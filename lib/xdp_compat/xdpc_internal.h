@@ -62,6 +62,7 @@ struct xdpc_map {
 struct xdpc_prog {
 	char name[64];
 	char sec[64];
+	bool frags;             /* an xdp.frags program */
 	struct xdpc_obj *obj;
 	struct bpf_insn *insns;
 	uint32_t n;

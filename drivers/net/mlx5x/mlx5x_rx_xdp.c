@@ -249,7 +249,8 @@ xsq_get(struct mlx5x_rxq *rxq, uint16_t port, struct mlx5x_priv *host)
 	return sq;
 }
 
-/* Send the frame's pages out of mlx5x port @port. */
+/* Send the frame's pages out of mlx5x port @port (@host: its private
+ * data, or NULL to look it up when a send queue must be made). */
 static __rte_always_inline bool
 xmit_pages(struct mlx5x_rxq *rxq, uint16_t port, struct mlx5x_priv *host,
 	   struct xdp_pkt *p)
@@ -259,7 +260,11 @@ xmit_pages(struct mlx5x_rxq *rxq, uint16_t port, struct mlx5x_priv *host,
 	uint32_t n = p->b.nr_frags + 1;
 
 	if (unlikely(sq == NULL || sq->dead)) {
-		if (!host->started || (sq = xsq_get(rxq, port, host)) == NULL)
+		/* first frame to that port, or its queue went with it */
+		if (host == NULL)
+			host = mlx5x_port_priv(port);
+		if (host == NULL || !host->started ||
+		    (sq = xsq_get(rxq, port, host)) == NULL)
 			return false;
 	}
 	off[0] = (uint32_t)(p->b.data - p->b.hard_start);
@@ -305,28 +310,34 @@ copy_pkt(struct mlx5x_rxq *rxq, const struct xdp_pkt *p, struct xdp_pkt *c)
 }
 
 /* One target of a redirect: an mlx5x port takes the pages, anything
- * else an mbuf. Consumes @p either way; true when it was taken. */
+ * else an mbuf. Consumes @p either way; true when it was taken. With
+ * @count the frame's verdict is counted here (a send queue) or when its
+ * mbuf batch goes out. */
 static bool
 redirect_one(struct mlx5x_rxq *rxq, struct out *o, uint32_t ifindex,
 	     struct xdp_pkt *p, bool count)
 {
 	uint16_t port = (uint16_t)(ifindex - 1);
-	struct mlx5x_priv *host;
+	struct mlx5x_priv *host = NULL;
 
 	if (ifindex == 0 || ifindex > RTE_MAX_ETHPORTS ||
-	    !rte_eth_dev_is_valid_port(port)) {
-		recycle(rxq, p);
-		return false;
-	}
-	host = mlx5x_port_priv(port);
-	if (host != NULL) {
-		if (xmit_pages(rxq, port, host, p))
-			return true;
-		recycle(rxq, p);
-		return false;
+	    !rte_eth_dev_is_valid_port(port))
+		goto refused;
+	/* a send queue there already: an mlx5x port, no lookup */
+	if (rxq->xsq[port] != NULL || (host = mlx5x_port_priv(port)) != NULL) {
+		if (!xmit_pages(rxq, port, host, p))
+			goto refused;
+		if (count)
+			rxq->xst.act[XDPC_REDIRECT]++;
+		return true;
 	}
 	out_add(rxq, o, NULL, port, count, to_mbuf(rxq, p));
-	return true; /* counted when the batch goes out */
+	return true;
+refused:
+	recycle(rxq, p);
+	if (count)
+		rxq->xst.redirect_errors++;
+	return false;
 }
 
 static void
@@ -348,14 +359,7 @@ do_redirect(struct mlx5x_rxq *rxq, struct out *o, struct xdp_pkt *p)
 		return;
 	}
 	if (nt == 1) {
-		struct mlx5x_priv *host = mlx5x_port_priv((uint16_t)(ifx[0] - 1));
-
-		if (redirect_one(rxq, o, ifx[0], p, true)) {
-			if (host != NULL)
-				rxq->xst.act[XDPC_REDIRECT]++;
-		} else {
-			rxq->xst.redirect_errors++;
-		}
+		redirect_one(rxq, o, ifx[0], p, true);
 		return;
 	}
 	/* broadcast: a copy per target, the original goes back */

@@ -109,7 +109,6 @@ attach_one(struct mlx5x_rxq *rxq, struct xdpc_prog *prog)
 	if (np == NULL)
 		return -ENOMEM;
 	np->prog = prog;
-	np->frags = xdpc_prog_frags(prog);
 	swap(rxq, np);
 	return 0;
 }

@@ -29,7 +29,6 @@
 /* What an RX queue runs: swapped as a whole, freed after quiescence. */
 struct mlx5x_xdp_prog {
 	struct xdpc_prog *prog;
-	bool frags;                     /* xdp.frags: sees every segment */
 };
 
 /*
@@ -60,12 +59,6 @@ struct mlx5x_xdpsq {
 	bool inline_dev;                /* host runs in dev_mode=inline */
 	bool dead;                      /* host closed: pages reclaimed */
 	uint16_t idx;                   /* SQ index on the host */
-	uint16_t host_port;
-	/* ---- counters ---- */
-	uint64_t packets;
-	uint64_t bytes;
-	uint64_t full;
-	uint64_t cqe_errors;
 	const struct rte_memzone *mz;
 };
 
@@ -103,10 +96,8 @@ mlx5x_xdpsq_post(struct mlx5x_xdpsq *sq, struct pp_page *const *pg,
 
 	if (unlikely(nbb > MLX5X_XDPSQ_SIZE - (sq->wqe_ci - sq->wqe_tail))) {
 		mlx5x_xdpsq_complete(sq);
-		if (nbb > MLX5X_XDPSQ_SIZE - (sq->wqe_ci - sq->wqe_tail)) {
-			sq->full++;
-			return false;
-		}
+		if (nbb > MLX5X_XDPSQ_SIZE - (sq->wqe_ci - sq->wqe_tail))
+			return false; /* counted by the caller (tx_errors) */
 	}
 	ctrl = (struct mlx5_wqe_ctrl_seg *)mlx5x_xdpsq_seg(sq, start, 0);
 	ctrl->opmod_idx_opcode = rte_cpu_to_be_32((start & 0xffff) << 8 |
@@ -135,12 +126,10 @@ mlx5x_xdpsq_post(struct mlx5x_xdpsq *sq, struct pp_page *const *pg,
 		d->lkey = rte_cpu_to_be_32(pg[i]->lkey);
 		d->addr = rte_cpu_to_be_64(pg[i]->iova + off[i]);
 		sq->pgs[sq->pg_ci++ & (4 * MLX5X_XDPSQ_SIZE - 1)] = pg[i];
-		sq->bytes += len[i];
 	}
 	sq->nbb[start & mask] = (uint8_t)nbb;
 	sq->npg[start & mask] = (uint8_t)n;
 	sq->wqe_ci += nbb;
-	sq->packets++;
 	sq->last = ctrl;
 	return true;
 }

@@ -57,7 +57,6 @@ mlx5x_xdpsq_create(uint16_t host_port, struct mlx5x_emu *host,
 		sq->cqes[i].op_own = MLX5X_CQE_INVALIDATE;
 	sq->pp = pp;
 	sq->host = host;
-	sq->host_port = host_port;
 	sq->inline_dev = inline_dev;
 	idx = mlx5x_emu_xsq_alloc(host, sq);
 	if (idx < 0) {
@@ -122,8 +121,8 @@ mlx5x_xdpsq_complete(struct mlx5x_xdpsq *sq)
 		seen = true;
 		sq->cq_ci++;
 		if (unlikely((c->op_own >> 4) == MLX5_CQE_REQ_ERR)) {
-			/* everything posted is lost with the failed WQE */
-			sq->cqe_errors++;
+			/* everything posted is lost with the failed WQE (the
+			 * device counts the error CQE in its SQ counters) */
 			*sq->cq_db = rte_cpu_to_be_32(sq->cq_ci);
 			free_until(sq, sq->wqe_ci, true);
 			mlx5x_emu_sq_modify(sq->host, sq->idx, MLX5X_Q_RDY);
