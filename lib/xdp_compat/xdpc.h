@@ -67,6 +67,25 @@ struct xdpc_buff {
 	struct xdpc_frag *frags;
 };
 
+/** What the verifier did to accept a program (at load). */
+struct xdpc_verify_stats {
+	uint64_t insns_processed; /**< Instructions walked over all paths. */
+	uint32_t states;          /**< States kept for pruning. */
+	uint64_t ns;              /**< Time taken. */
+	uint32_t stack_depth;     /**< Deepest combined stack over calls. */
+};
+
+/** The verifier's figures for @p prog (zero before load). */
+void xdpc_prog_verify_stats(const struct xdpc_prog *prog,
+			    struct xdpc_verify_stats *st);
+
+/**
+ * The interpreter checks every memory access at run time as well as the
+ * verifier's proof, a second line of defence (the default). Off: the
+ * proof alone stands, as the JIT's does.
+ */
+void xdpc_set_runtime_checks(bool on);
+
 /** Does @p prog handle multi-buffer frames ("xdp.frags" section)? */
 bool xdpc_prog_frags(const struct xdpc_prog *prog);
 

@@ -466,6 +466,19 @@ relocate(struct xdpc_obj *obj, struct elf_state *st, struct xdpc_prog *p,
 	return 0;
 }
 
+static const void *
+sec_bytes(const struct elf_state *st, const char *name, size_t *len)
+{
+	for (size_t i = 1; i < st->nsec; i++)
+		if (st->sec[i].name != NULL && !strcmp(st->sec[i].name, name) &&
+		    st->sec[i].data != NULL) {
+			*len = st->sec[i].data->d_size;
+			return st->sec[i].data->d_buf;
+		}
+	*len = 0;
+	return NULL;
+}
+
 static int
 add_prog(struct xdpc_obj *obj, struct elf_state *st, size_t sidx,
 	 const GElf_Sym *sym, char *err, size_t errlen)
@@ -531,8 +544,23 @@ add_prog(struct xdpc_obj *obj, struct elf_state *st, size_t sidx,
 	if (rc == 0 && ntext != 0)
 		rc = relocate(obj, st, p, (size_t)st->text_shndx, 0, ntext, n, n,
 			      err, errlen);
+	if (rc == 0) {
+		/* source lines for the verifier's messages */
+		size_t blen, elen;
+		const void *btf = sec_bytes(st, ".BTF", &blen);
+		const void *ext = sec_bytes(st, ".BTF.ext", &elen);
+
+		rc = xdpc_btf_lines_add(obj, p, btf, blen, ext, elen, s->name,
+					first, n, 0);
+		if (rc == 0 && ntext != 0)
+			rc = xdpc_btf_lines_add(obj, p, btf, blen, ext, elen,
+						".text", 0, ntext, n);
+	}
 	if (rc != 0) {
 		free(p->insns);
+		free(p->lines);
+		p->lines = NULL;
+		p->nr_lines = 0;
 		return rc;
 	}
 	obj->nr_progs++;
@@ -741,84 +769,124 @@ xdpc_obj_global_size(struct xdpc_obj *obj, const char *name)
 	return -ENOENT;
 }
 
-int
-xdpc_obj_load(struct xdpc_obj *obj, char *err, size_t errlen)
+/* Helpers that exist, 64-bit load kinds that do, map value offsets
+ * inside their map: what the verifier takes for granted. */
+static int
+precheck(struct xdpc_obj *obj, struct xdpc_prog *p, char *err, size_t errlen)
 {
-	for (uint32_t pi = 0; pi < obj->nr_progs; pi++) {
-		struct xdpc_prog *p = &obj->progs[pi];
+	for (uint32_t i = 0; i < p->n; i++) {
+		struct bpf_insn *in = &p->insns[i];
 
-		for (uint32_t i = 0; i < p->n; i++) {
-			struct bpf_insn *in = &p->insns[i];
-
-			if (in->code == (BPF_LD | BPF_IMM | BPF_DW)) {
-				uint64_t v;
-
-				if (i + 1 >= p->n)
-					return fail(err, errlen, "%s: program %s: "
-						    "instruction %u: truncated "
-						    "64-bit load", obj->path,
-						    p->name, i);
-				if (in->src_reg == XDPC_PSEUDO_MAP)
-					v = (uintptr_t)&obj->maps[in->imm];
-				else if (in->src_reg == XDPC_PSEUDO_MAP_VALUE) {
-					struct xdpc_map *m = &obj->maps[in->imm];
-
-					if ((uint32_t)in[1].imm >= m->data_len)
-						return fail(err, errlen, "%s: program "
-							    "%s: instruction %u: "
-							    "offset beyond %s",
-							    obj->path, p->name, i,
-							    m->name);
-					v = (uintptr_t)(m->data + (uint32_t)in[1].imm);
-				} else if (in->src_reg == XDPC_PSEUDO_FUNC) {
-					v = XDPC_FUNC_TAG | (uint32_t)in->imm;
-				} else if (in->src_reg != 0) {
-					return fail(err, errlen, "%s: program %s: "
-						    "instruction %u: 64-bit load "
-						    "kind %u not supported",
-						    obj->path, p->name, i,
-						    in->src_reg);
-				} else {
-					i++;
-					continue;
-				}
-				in->src_reg = 0;
-				in[0].imm = (int32_t)(uint32_t)v;
-				in[1].imm = (int32_t)(uint32_t)(v >> 32);
-				i++;
-				continue;
-			}
-			if (in->code == (BPF_JMP | BPF_CALL) && in->src_reg == 0 &&
-			    xdpc_helper((uint32_t)in->imm) == NULL) {
-				static const char *const names[] = {
+		if (in->code == (BPF_LD | BPF_IMM | BPF_DW)) {
+			if (i + 1 >= p->n)
+				return fail(err, errlen, "%s: program %s: "
+					    "instruction %u: truncated 64-bit "
+					    "load", obj->path, p->name, i);
+			if (in->src_reg == XDPC_PSEUDO_MAP_VALUE &&
+			    (uint32_t)in[1].imm >= obj->maps[in->imm].data_len)
+				return fail(err, errlen, "%s: program %s: "
+					    "instruction %u: offset beyond %s",
+					    obj->path, p->name, i,
+					    obj->maps[in->imm].name);
+			if (in->src_reg > XDPC_PSEUDO_FUNC)
+				return fail(err, errlen, "%s: program %s: "
+					    "instruction %u: 64-bit load kind %u "
+					    "not supported", obj->path, p->name,
+					    i, in->src_reg);
+			i++;
+			continue;
+		}
+		if (in->code == (BPF_JMP | BPF_CALL) && in->src_reg == 0 &&
+		    xdpc_helper((uint32_t)in->imm) == NULL) {
+			static const char *const names[] = {
 #define XDPC_FN(x) [BPF_FUNC_##x] = "bpf_" #x
-					__BPF_FUNC_MAPPER(XDPC_FN)
+				__BPF_FUNC_MAPPER(XDPC_FN)
 #undef XDPC_FN
-				};
-				const char *hn = in->imm >= 0 &&
-					(size_t)in->imm < sizeof(names) / sizeof(names[0]) &&
-					names[in->imm] ? names[in->imm] : "unknown";
+			};
+			const char *hn = in->imm >= 0 &&
+				(size_t)in->imm < sizeof(names) / sizeof(names[0]) &&
+				names[in->imm] ? names[in->imm] : "unknown";
 
-				return fail(err, errlen, "%s: program %s: instruction "
-					    "%u calls helper %s (id %d), which "
-					    "xdp_compat does not provide",
-					    obj->path, p->name, i, hn, in->imm);
-			}
+			return fail(err, errlen, "%s: program %s: instruction %u "
+				    "calls helper %s (id %d), which xdp_compat "
+				    "does not provide", obj->path, p->name, i, hn,
+				    in->imm);
 		}
 	}
-	/* the interpreter trusts what this proves (no pc or register
-	 * checks per instruction) */
-	for (uint32_t pi = 0; pi < obj->nr_progs; pi++)
-		if (xdpc_verify_cfg(obj, &obj->progs[pi], err, errlen) != 0)
-			return -EINVAL;
+	return 0;
+}
+
+/* 64-bit loads of maps, map values and functions become addresses. */
+static void
+relocate_loads(struct xdpc_obj *obj, struct xdpc_prog *p)
+{
+	for (uint32_t i = 0; i + 1 < p->n; i++) {
+		struct bpf_insn *in = &p->insns[i];
+		uint64_t v;
+
+		if (in->code != (BPF_LD | BPF_IMM | BPF_DW))
+			continue;
+		if (in->src_reg == XDPC_PSEUDO_MAP)
+			v = (uintptr_t)&obj->maps[in->imm];
+		else if (in->src_reg == XDPC_PSEUDO_MAP_VALUE)
+			v = (uintptr_t)(obj->maps[in->imm].data + (uint32_t)in[1].imm);
+		else if (in->src_reg == XDPC_PSEUDO_FUNC)
+			v = XDPC_FUNC_TAG | (uint32_t)in->imm;
+		else {
+			i++;
+			continue;
+		}
+		in->src_reg = 0;
+		in[0].imm = (int32_t)(uint32_t)v;
+		in[1].imm = (int32_t)(uint32_t)(v >> 32);
+		i++;
+	}
+}
+
+static int
+load(struct xdpc_obj *obj, bool verify, char *err, size_t errlen)
+{
+	if (obj->loaded)
+		return fail(err, errlen, "%s: already loaded", obj->path);
 	for (uint32_t i = 0; i < obj->nr_maps; i++)
 		if (obj->maps[i].sec_idx >= 0 &&
 		    !strncmp(obj->maps[i].name, ".rodata", 7))
 			obj->maps[i].readonly = true;
+	for (uint32_t pi = 0; pi < obj->nr_progs; pi++) {
+		struct xdpc_prog *p = &obj->progs[pi];
+
+		/* the interpreter trusts what these prove (no pc or register
+		 * checks per instruction) */
+		if (precheck(obj, p, err, errlen) != 0 ||
+		    xdpc_verify_cfg(obj, p, err, errlen) != 0 ||
+		    (verify && xdpc_verify_prog(obj, p, err, errlen) != 0))
+			return -EINVAL;
+	}
+	for (uint32_t pi = 0; pi < obj->nr_progs; pi++)
+		relocate_loads(obj, &obj->progs[pi]);
 	state_free(obj->elf_state);
 	obj->elf_state = NULL;
 	obj->loaded = true;
 	return 0;
+}
+
+int
+xdpc_obj_load(struct xdpc_obj *obj, char *err, size_t errlen)
+{
+	return load(obj, true, err, errlen);
+}
+
+int
+xdpc_obj_load_unverified(struct xdpc_obj *obj, char *err, size_t errlen)
+{
+	return load(obj, false, err, errlen);
+}
+
+void
+xdpc_prog_verify_stats(const struct xdpc_prog *prog,
+		       struct xdpc_verify_stats *st)
+{
+	*st = prog->vstats;
 }
 
 void
@@ -827,8 +895,11 @@ xdpc_obj_close(struct xdpc_obj *obj)
 	if (obj == NULL)
 		return;
 	state_free(obj->elf_state);
-	for (uint32_t i = 0; i < obj->nr_progs; i++)
+	for (uint32_t i = 0; i < obj->nr_progs; i++) {
 		free(obj->progs[i].insns);
+		free(obj->progs[i].lines);
+	}
+	free(obj->btf_str);
 	for (uint32_t i = 0; i < obj->nr_maps; i++)
 		if (obj->maps[i].data != NULL || obj->maps[i].hash != NULL)
 			xdpc_map_free(&obj->maps[i]);

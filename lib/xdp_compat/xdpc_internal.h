@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "xdpc.h"
+#include "xdpc_testing.h"
 
 #define XDPC_STACK 512u
 #define XDPC_MAX_CALL_DEPTH 8u
@@ -67,6 +68,15 @@ struct xdpc_prog {
 	struct bpf_insn *insns;
 	uint32_t n;
 	uint32_t main_n;        /* before appended subprograms */
+	struct xdpc_verify_stats vstats;
+	/* BTF line info: sorted by insn; strings in obj->btf_str */
+	struct xdpc_line *lines;
+	uint32_t nr_lines;
+};
+
+struct xdpc_line {
+	uint32_t insn, line;
+	uint32_t file_off, src_off;
 };
 
 struct xdpc_obj {
@@ -77,7 +87,76 @@ struct xdpc_obj {
 	uint32_t nr_progs;
 	bool loaded;
 	void *elf_state;        /* loader-private until load() */
+	char *btf_str;          /* BTF strings (line info), or NULL */
+	size_t btf_str_len;
 };
+
+/* One ALU or ALU32 operation with the ISA's semantics (division by zero
+ * gives 0, modulo by zero keeps the dividend, shifts are masked to the
+ * width, off selects sdiv/smod and movsx), for the interpreter and for
+ * the verifier's constant folding. BPF_END is not here. */
+static inline uint64_t
+xdpc_alu_eval(uint8_t op, bool is64, int16_t off, uint64_t a64, uint64_t b64)
+{
+	uint64_t a = is64 ? a64 : (uint32_t)a64;
+	uint64_t b = is64 ? b64 : (uint32_t)b64;
+	uint64_t res;
+
+	switch (op) {
+	case BPF_ADD: res = a + b; break;
+	case BPF_SUB: res = a - b; break;
+	case BPF_MUL: res = a * b; break;
+	case BPF_OR: res = a | b; break;
+	case BPF_AND: res = a & b; break;
+	case BPF_XOR: res = a ^ b; break;
+	case BPF_LSH: res = a << (b & (is64 ? 63 : 31)); break;
+	case BPF_RSH: res = a >> (b & (is64 ? 63 : 31)); break;
+	case BPF_ARSH:
+		res = is64 ? (uint64_t)((int64_t)a >> (b & 63)) :
+		      (uint32_t)((int32_t)a >> (b & 31));
+		break;
+	case BPF_NEG: res = -a; break;
+	case BPF_DIV:
+		if (off == 1) { /* sdiv */
+			if (b == 0)
+				res = 0;
+			else if (is64)
+				res = (int64_t)b == -1 ? -a :
+				      (uint64_t)((int64_t)a / (int64_t)b);
+			else
+				res = (int32_t)b == -1 ? (uint32_t)-a :
+				      (uint32_t)((int32_t)a / (int32_t)b);
+		} else {
+			res = b ? a / b : 0;
+		}
+		break;
+	case BPF_MOD:
+		if (off == 1) { /* smod */
+			if (b == 0)
+				res = a;
+			else if (is64)
+				res = (int64_t)b == -1 ? 0 :
+				      (uint64_t)((int64_t)a % (int64_t)b);
+			else
+				res = (int32_t)b == -1 ? 0 :
+				      (uint32_t)((int32_t)a % (int32_t)b);
+		} else {
+			res = b ? a % b : a;
+		}
+		break;
+	default: /* BPF_MOV */
+		if (off == 8)
+			res = (uint64_t)(int64_t)(int8_t)b64;
+		else if (off == 16)
+			res = (uint64_t)(int64_t)(int16_t)b64;
+		else if (off == 32)
+			res = (uint64_t)(int64_t)(int32_t)b64;
+		else
+			res = b;
+		break;
+	}
+	return is64 ? res : (uint32_t)res;
+}
 
 /* maps (xdpc_maps.c) */
 int xdpc_map_create(struct xdpc_map *m, char *err, size_t errlen);
@@ -175,14 +254,28 @@ struct xdpc_run {
 	 * program may write it: later accesses there skip the map scan */
 	uintptr_t val_lo, val_hi;
 	bool val_w;
+	bool unchecked;         /* runtime memory checks off: the proof stands */
 	/* the helpers that move packet bounds invalidate packet pointers in
 	 * the kernel; here the run just re-reads the buffer */
 };
 
-/* Control flow of a relocated program (xdpc_verify.c): 0, or -EINVAL
- * with the instruction named in @err. */
+/* The verifier, on a program before its 64-bit loads are relocated
+ * (src_reg still says map, map value or function). Control flow
+ * (xdpc_verify.c), then every path (xdpc_absint.c): 0, or -EINVAL with
+ * the instruction named in @err. */
 int xdpc_verify_cfg(const struct xdpc_obj *obj, const struct xdpc_prog *p,
 		    char *err, size_t errlen);
+int xdpc_verify_prog(const struct xdpc_obj *obj, struct xdpc_prog *p,
+		     char *err, size_t errlen);
+/* The source line of instruction @insn, when BTF line info has one. */
+bool xdpc_prog_line(const struct xdpc_prog *p, uint32_t insn,
+		    const char **file, uint32_t *line, const char **src);
+/* Line info from .BTF/.BTF.ext for section @sec placed at @base in @p
+ * (xdpc_btf_lines.c); nothing when the object has none. */
+int xdpc_btf_lines_add(struct xdpc_obj *obj, struct xdpc_prog *p,
+		       const void *btf, size_t btf_len, const void *ext,
+		       size_t ext_len, const char *sec, uint32_t first,
+		       uint32_t count, uint32_t base);
 
 void xdpc_fault(struct xdpc_run *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -119,11 +119,21 @@ store_sz(uintptr_t a, int sz, uint64_t v)
 
 /* The fast path's check: the packet (with its metadata) or the stack,
  * nothing else. */
+/* The verifier proved every access; these checks are the second line
+ * of defence, on unless the application turns them off. */
+static bool runtime_checks = true;
+
+void
+xdpc_set_runtime_checks(bool on)
+{
+	__atomic_store_n(&runtime_checks, on, __ATOMIC_RELAXED);
+}
+
 static inline bool
 fast_mem(const struct xdpc_run *r, uintptr_t a, size_t len, bool write,
 	 const uint8_t *stack_lo, const uint8_t *stack_hi)
 {
-	return (a >= (uintptr_t)r->buf->data_meta &&
+	return r->unchecked || (a >= (uintptr_t)r->buf->data_meta &&
 		a + len <= (uintptr_t)r->buf->data_end && a + len >= a) ||
 	       (a >= (uintptr_t)stack_lo && a + len <= (uintptr_t)stack_hi &&
 		a + len >= a) ||
@@ -137,6 +147,8 @@ static inline bool
 mem_ok(struct xdpc_run *r, uintptr_t a, size_t len, bool write,
        const uint8_t *stack_lo, const uint8_t *stack_hi)
 {
+	if (r->unchecked)
+		return true;
 	if (a >= (uintptr_t)r->buf->data_meta &&
 	    a + len <= (uintptr_t)r->buf->data_end && a + len >= a)
 		return true;
@@ -200,6 +212,7 @@ xdpc_prog_run(struct xdpc_prog *prog, struct xdpc_buff *buf, char *trace,
 	if (trace != NULL && tracelen != 0)
 		trace[0] = '\0';
 	r.cpu = buf->cpu;
+	r.unchecked = !__atomic_load_n(&runtime_checks, __ATOMIC_RELAXED);
 	reg[1] = (uintptr_t)r.ctx;
 	/* frame 0 at the top; each call moves down one frame */
 	reg[10] = (uintptr_t)stack_hi;
@@ -368,7 +381,6 @@ xdpc_prog_run(struct xdpc_prog *prog, struct xdpc_buff *buf, char *trace,
 		case BPF_ALU: {
 			bool is64 = cls == BPF_ALU64;
 			uint64_t a = is64 ? *dst : (uint32_t)*dst;
-			uint64_t b = is64 ? src : (uint32_t)src;
 			uint64_t res;
 
 			if (in->dst_reg == 10) {
@@ -377,59 +389,6 @@ xdpc_prog_run(struct xdpc_prog *prog, struct xdpc_buff *buf, char *trace,
 				return XDPC_ABORTED;
 			}
 			switch (op) {
-			case BPF_ADD: res = a + b; break;
-			case BPF_SUB: res = a - b; break;
-			case BPF_MUL: res = a * b; break;
-			case BPF_OR: res = a | b; break;
-			case BPF_AND: res = a & b; break;
-			case BPF_XOR: res = a ^ b; break;
-			case BPF_LSH: res = a << (b & (is64 ? 63 : 31)); break;
-			case BPF_RSH: res = a >> (b & (is64 ? 63 : 31)); break;
-			case BPF_ARSH:
-				res = is64 ? (uint64_t)((int64_t)a >> (b & 63)) :
-				      (uint32_t)((int32_t)a >> (b & 31));
-				break;
-			case BPF_NEG: res = -a; break;
-			case BPF_DIV:
-				if (in->off == 1) { /* sdiv */
-					if (b == 0)
-						res = 0;
-					else if (is64)
-						res = (int64_t)b == -1 ? -a :
-						      (uint64_t)((int64_t)a / (int64_t)b);
-					else
-						res = (int32_t)b == -1 ? (uint32_t)-a :
-						      (uint32_t)((int32_t)a / (int32_t)b);
-				} else {
-					res = b ? a / b : 0;
-				}
-				break;
-			case BPF_MOD:
-				if (in->off == 1) { /* smod */
-					if (b == 0)
-						res = a;
-					else if (is64)
-						res = (int64_t)b == -1 ? 0 :
-						      (uint64_t)((int64_t)a % (int64_t)b);
-					else
-						res = (int32_t)b == -1 ? 0 :
-						      (uint32_t)((int32_t)a % (int32_t)b);
-				} else {
-					res = b ? a % b : a;
-				}
-				break;
-			case BPF_MOV:
-				if (in->off == 8)
-					res = (uint64_t)(int64_t)(int8_t)src;
-				else if (in->off == 16)
-					res = (uint64_t)(int64_t)(int16_t)src;
-				else if (in->off == 32)
-					res = (uint64_t)(int64_t)(int32_t)src;
-				else
-					res = b;
-				if (!is64)
-					res = (uint32_t)res;
-				break;
 			case BPF_END:
 				if (is64) /* v4 bswap, unconditional */
 					res = bswap(*dst, in->imm);
@@ -440,6 +399,12 @@ xdpc_prog_run(struct xdpc_prog *prog, struct xdpc_buff *buf, char *trace,
 					      in->imm == 32 ? (uint32_t)*dst : *dst;
 				*dst = res;
 				continue;
+			case BPF_ADD: case BPF_SUB: case BPF_MUL: case BPF_OR:
+			case BPF_AND: case BPF_XOR: case BPF_LSH: case BPF_RSH:
+			case BPF_ARSH: case BPF_NEG: case BPF_DIV: case BPF_MOD:
+			case BPF_MOV:
+				res = xdpc_alu_eval(op, is64, in->off, a, src);
+				break;
 			default:
 				xdpc_fault(&r, "program %s: instruction %u: bad ALU "
 					   "opcode 0x%02x", prog->name, pc - 1,

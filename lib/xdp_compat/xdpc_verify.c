@@ -23,6 +23,77 @@ is_ldimm64(const struct bpf_insn *in)
 	return in->code == (BPF_LD | BPF_IMM | BPF_DW);
 }
 
+/* Subprograms start at 0, at call targets and at callback addresses:
+ * jumps stay inside theirs, and each ends in an exit or a jump, as the
+ * kernel requires. */
+static int
+subprogs(const struct xdpc_obj *obj, const struct xdpc_prog *p, char *err,
+	 size_t errlen)
+{
+	const uint32_t n = p->n;
+	uint32_t *sub = calloc(n, sizeof(*sub)), cur = 0;
+	uint8_t *start = calloc(n, 1);
+	int rc = -EINVAL;
+
+	if (sub == NULL || start == NULL) {
+		free(sub);
+		free(start);
+		return -ENOMEM;
+	}
+	start[0] = 1;
+	for (uint32_t i = 0; i < n; i++) {
+		const struct bpf_insn *in = &p->insns[i];
+
+		if (is_ldimm64(in) && in->src_reg == XDPC_PSEUDO_FUNC)
+			start[in->imm] = 1;
+		if (in->code == (BPF_JMP | BPF_CALL) &&
+		    in->src_reg == BPF_PSEUDO_CALL)
+			start[i + 1 + in->imm] = 1;
+		if (is_ldimm64(in))
+			i++;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		if (start[i] && i > 0) {
+			const struct bpf_insn *last = &p->insns[i - 1];
+			uint8_t op = BPF_OP(last->code), cls = BPF_CLASS(last->code);
+
+			if (!((cls == BPF_JMP || cls == BPF_JMP32) &&
+			      (op == BPF_EXIT || op == BPF_JA)) ||
+			    (i >= 2 && is_ldimm64(&p->insns[i - 2])))
+				VFAIL("%s: program %s: instruction %u: the "
+				      "subprogram ends without an exit or a jump "
+				      "(it would fall into the next at %u)",
+				      obj->path, p->name, i - 1, i);
+			cur = i;
+		}
+		sub[i] = cur;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		const struct bpf_insn *in = &p->insns[i];
+		uint8_t cls = BPF_CLASS(in->code), op = BPF_OP(in->code);
+		int64_t t;
+
+		if (is_ldimm64(in)) {
+			i++;
+			continue;
+		}
+		if ((cls != BPF_JMP && cls != BPF_JMP32) || op == BPF_CALL ||
+		    op == BPF_EXIT)
+			continue;
+		t = (int64_t)i + 1 + (cls == BPF_JMP32 && op == BPF_JA ? in->imm :
+				      in->off);
+		if (sub[t] != sub[i])
+			VFAIL("%s: program %s: instruction %u: jump to %lld, "
+			      "outside its subprogram (which starts at %u)",
+			      obj->path, p->name, i, (long long)t, sub[i]);
+	}
+	rc = 0;
+out:
+	free(sub);
+	free(start);
+	return rc;
+}
+
 int
 xdpc_verify_cfg(const struct xdpc_obj *obj, const struct xdpc_prog *p,
 		char *err, size_t errlen)
@@ -93,11 +164,8 @@ xdpc_verify_cfg(const struct xdpc_obj *obj, const struct xdpc_prog *p,
 
 		if (is_ldimm64(in)) {
 			/* a subprogram address (bpf_loop callbacks) */
-			uint64_t v = (uint32_t)in[0].imm |
-				     (uint64_t)(uint32_t)in[1].imm << 32;
-
-			if ((v & ~0xffffffffull) == XDPC_FUNC_TAG)
-				REACH((int64_t)(uint32_t)v, at, "callback address");
+			if (in->src_reg == XDPC_PSEUDO_FUNC)
+				REACH((int64_t)in->imm, at, "callback address");
 			if (at + 2 < n)
 				REACH(at + 2, at, "fall-through");
 			continue;
@@ -129,7 +197,7 @@ xdpc_verify_cfg(const struct xdpc_obj *obj, const struct xdpc_prog *p,
 		if (seen[i] == 0)
 			VFAIL("%s: program %s: instruction %u is unreachable",
 			      obj->path, p->name, i);
-	rc = 0;
+	rc = subprogs(obj, p, err, errlen);
 out:
 	free(seen);
 	free(stack);

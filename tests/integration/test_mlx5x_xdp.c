@@ -26,6 +26,7 @@
 #include "mlx5x_test.h"
 #include "rte_pmd_mlx5x.h"
 #include "xdpc.h"
+#include "xdpc_testing.h"
 #include "mlx5x_test_port.h"
 
 /* linux/bpf.h and pcap/bpf.h both define struct bpf_insn: the few
@@ -512,12 +513,20 @@ test_aborted(void)
 	char name[32];
 	int port = port_up("wire=gen,gen_count=1000,dev_mode=inline", NULL, name,
 			   sizeof(name));
-	struct xdpc_obj *o = load(TPROGS "native_test.o", NULL, 0);
+	char err[512];
+	struct xdpc_obj *o = xdpc_obj_open(TPROGS "native_fault.o", err,
+					   sizeof(err));
 	struct xdpc_obj *ab = load(PROGS "xdp_bench.o", "action", XDP_ABORTED);
 	struct rte_pmd_mlx5x_xdp_stats s;
 
 	if (port < 0 || o == NULL || ab == NULL)
 		goto out;
+	/* the verifier refuses it; past the verifier, the runtime check
+	 * must still stop it */
+	CHECK(xdpc_obj_load(o, err, sizeof(err)) != 0 &&
+	      strstr(err, "invalid mem access 'pkt_end'") != NULL,
+	      "verifier: %s", err);
+	CHECK_EQ(xdpc_obj_load_unverified(o, err, sizeof(err)), 0);
 	CHECK_EQ(rte_pmd_mlx5x_xdp_attach((uint16_t)port, 0,
 					  xdpc_obj_prog(o, "nat_fault")), 0);
 	drain((uint16_t)port, 500, NULL, 0);

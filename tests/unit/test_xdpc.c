@@ -21,6 +21,7 @@
 #include "mlx5x_config.h"
 #include "mlx5x_test.h"
 #include "xdpc.h"
+#include "xdpc_testing.h"
 
 #define OBJ MLX5X_BUILD_ROOT "/tests/xdp/unit_maps.o"
 
@@ -581,12 +582,26 @@ test_faults_are_aborted(void)
 					     "read_wronly_prog" };
 	static const char *const why[] = { "outside packet", "instructions run",
 					   "writable", "writable", "read of 4 bytes" };
-	char err[512], trace[256];
-	struct xdpc_obj *o = open_loaded(MLX5X_BUILD_ROOT "/tests/xdp/unit_bad.o");
+	char err[1024], trace[256];
+	struct xdpc_obj *o;
 	static uint8_t buf[4096];
 
-	if (o == NULL)
-		return;
+	/* the verifier refuses the object at its first bad program... */
+	o = xdpc_obj_open(MLX5X_BUILD_ROOT "/tests/xdp/unit_bad.o", err,
+			  sizeof(err));
+	REQUIRE(o != NULL, "open: %s", err);
+	CHECK(xdpc_obj_load(o, err, sizeof(err)) != 0 &&
+	      strstr(err, "program oob_read: instruction") != NULL &&
+	      strstr(err, "unit_bad.c:") != NULL &&
+	      strstr(err, "invalid access to packet") != NULL,
+	      "verifier: %s", err);
+	xdpc_obj_close(o);
+	/* ...and past the verifier, the interpreter's runtime checks, the
+	 * second line of defence, end each run as XDP_ABORTED */
+	o = xdpc_obj_open(MLX5X_BUILD_ROOT "/tests/xdp/unit_bad.o", err,
+			  sizeof(err));
+	REQUIRE(o != NULL, "open: %s", err);
+	REQUIRE(xdpc_obj_load_unverified(o, err, sizeof(err)) == 0, "%s", err);
 	for (unsigned int i = 0; i < 5; i++) {
 		struct xdpc_buff b = { .hard_start = buf, .frame_sz = sizeof(buf) };
 		struct xdpc_prog *p = xdpc_obj_prog(o, progs[i]);
@@ -608,15 +623,18 @@ test_faults_are_aborted(void)
 	      strstr(err, "instruction") != NULL, "load error: %s", err);
 	xdpc_obj_close(o);
 	/* access flags from the application's side */
-	o = open_loaded(MLX5X_BUILD_ROOT "/tests/xdp/unit_bad.o");
-	if (o != NULL) {
+	o = xdpc_obj_open(MLX5X_BUILD_ROOT "/tests/xdp/unit_bad.o", err,
+			  sizeof(err));
+	REQUIRE(o != NULL, "open: %s", err);
+	CHECK_EQ(xdpc_obj_load_unverified(o, err, sizeof(err)), 0);
+	{
 		uint32_t k = 0, v = 1;
 
 		CHECK_EQ(xdpc_map_update(xdpc_obj_map(o, "ro_prog"), &k, &v,
 					 BPF_ANY), 0);
 		CHECK_EQ(xdpc_map_lookup(xdpc_obj_map(o, "wo_prog"), &k, &v), 0);
-		xdpc_obj_close(o);
 	}
+	xdpc_obj_close(o);
 	/* map flags the kernel refuses for the type */
 	o = xdpc_obj_open(MLX5X_BUILD_ROOT "/tests/xdp/unit_badflags.o", err,
 			  sizeof(err));

@@ -46,14 +46,4 @@ int nat_frags(struct xdp_md *ctx)
 	return XDP_PASS;
 }
 
-/* Reads past data_end without a check: the verifier would refuse it;
- * the interpreter's runtime check turns it into XDP_ABORTED. */
-SEC("xdp")
-int nat_fault(struct xdp_md *ctx)
-{
-	volatile __u8 *p = (void *)(long)ctx->data_end;
-
-	return p[100] ? XDP_PASS : XDP_DROP;
-}
-
 char _license[] SEC("license") = "Dual BSD/GPL";
