@@ -75,6 +75,9 @@ struct xdpc_verify_stats {
 	uint32_t stack_depth;     /**< Deepest combined stack over calls. */
 };
 
+/** Instructions in @p prog, its subprograms included. */
+unsigned int xdpc_prog_insn_count(const struct xdpc_prog *prog);
+
 /** The verifier's figures for @p prog (zero before load). */
 void xdpc_prog_verify_stats(const struct xdpc_prog *prog,
 			    struct xdpc_verify_stats *st);

@@ -28,6 +28,7 @@
 #define MAX_VAR_OFF (1 << 29)  /* ...BPF_MAX_VAR_OFF */
 #define NSLOTS (XDPC_STACK / 8)
 #define MAX_REFS 8
+#define MAX_CPS_PER_INSN 64
 #define U32M 0xffffffffull
 #define INNER 0x80000000u      /* aux: the inner map of map aux & ~INNER */
 
@@ -99,6 +100,7 @@ struct venv {
 	uint16_t *live;
 	uint8_t *flag;
 	struct vcp **cps;
+	uint16_t *ncps;
 	struct vstate **todo;
 	uint32_t ntodo, cap;
 	uint64_t processed;
@@ -1172,6 +1174,52 @@ size_arg(struct venv *e, struct vstate *s, int reg, bool zero_ok,
 	return 0;
 }
 
+/* The key of a lookup, R2, when the stack holds a known constant there:
+ * zeroed bytes, or a spilled constant of the key's size (the kernel's
+ * get_constant_map_key) */
+static bool
+stack_key_const(struct vstate *s, uint32_t key_size, uint32_t *key)
+{
+	struct vreg *k = R(s, 2);
+	struct vframe *f;
+	int off;
+
+	if (k->type != T_STACK || !xdpc_sc_is_const(&k->v))
+		return false;
+	off = k->off + (int)k->v.tv;
+	if (off < -(int)XDPC_STACK || off + 4 > 0)
+		return false;
+	f = s->f[k->frame];
+	if (off % 8 == 0 && key_size == 8) {
+		struct vslot *sl = slot_at(f, off);
+
+		if (sl->kind[0] == S_SPILL && sl->spill.type == T_SCALAR &&
+		    xdpc_sc_is_const(&sl->spill.v)) {
+			*key = (uint32_t)sl->spill.v.tv;
+			return true;
+		}
+	}
+	for (int o = off; o < off + 4; o++)
+		if (*kind_at(f, o) != S_ZERO)
+			return false;
+	*key = 0;
+	return true;
+}
+
+/* An array lookup with a constant key in range always finds its
+ * element, as the kernel knows too: no NULL check needed. */
+static bool
+array_hit(const struct venv *e, struct vstate *s, uint32_t aux)
+{
+	uint32_t t = map_type(e, aux), key;
+
+	if ((t != BPF_MAP_TYPE_ARRAY && t != BPF_MAP_TYPE_PERCPU_ARRAY) ||
+	    (aux & INNER))
+		return false;
+	return stack_key_const(s, map_key_size(e, aux), &key) &&
+	       key < vmap(e, aux)->max_entries;
+}
+
 static void
 clobber_caller_saved(struct vstate *s)
 {
@@ -1227,7 +1275,7 @@ do_helper(struct venv *e, struct vstate *s, const struct bpf_insn *in)
 {
 	const struct xdpc_proto *pr = xdpc_proto((uint32_t)in->imm);
 	uint32_t map_aux = 0;
-	bool have_map = false;
+	bool have_map = false, hit;
 	uint64_t sz = 0;
 	int rc;
 	uint32_t rec_size = 0;
@@ -1423,6 +1471,7 @@ do_helper(struct venv *e, struct vstate *s, const struct bpf_insn *in)
 			memset(&s->f[s->cur - 1]->r[i], 0, sizeof(struct vreg));
 		return 0;
 	}
+	hit = in->imm == BPF_FUNC_map_lookup_elem && array_hit(e, s, map_aux);
 	clobber_caller_saved(s);
 	if (pr->pkt_changes)
 		clear_pkt_pointers(s);
@@ -1442,7 +1491,7 @@ do_helper(struct venv *e, struct vstate *s, const struct bpf_insn *in)
 				r0->type = T_MAP_NULL;
 				r0->aux = map_aux | INNER;
 			} else {
-				r0->type = T_MAPV_NULL;
+				r0->type = hit ? T_MAPV : T_MAPV_NULL;
 			}
 			break;
 		case XR_MEM_NULL:
@@ -1914,9 +1963,12 @@ visit(struct venv *e, struct vstate *s)
 			    "reached again with nothing changed that could end "
 			    "the loop");
 	}
+	if (e->ncps[s->insn] >= MAX_CPS_PER_INSN)
+		return 0;       /* enough kept here: a loop's every turn differs */
 	cp = calloc(1, sizeof(*cp));
 	if (cp == NULL)
 		return -ENOMEM;
+	e->ncps[s->insn]++;
 	cp->st = *s;
 	for (uint32_t i = 0; i <= s->cur; i++) {
 		cp->st.f[i] = malloc(sizeof(struct vframe));
@@ -2081,7 +2133,9 @@ mark_points(struct venv *e)
 	e->flag = calloc(e->n + 1, 1);
 	e->cps = calloc(e->n + 1, sizeof(*e->cps));
 	e->depth = calloc(e->n + 1, sizeof(*e->depth));
-	if (e->flag == NULL || e->cps == NULL || e->depth == NULL)
+	e->ncps = calloc(e->n + 1, sizeof(*e->ncps));
+	if (e->flag == NULL || e->cps == NULL || e->depth == NULL ||
+	    e->ncps == NULL)
 		return -ENOMEM;
 	e->flag[0] |= F_ENTRY;
 	for (uint32_t i = 0; i < e->n; i++) {
@@ -2222,5 +2276,6 @@ next:
 	free(e.flag);
 	free(e.live);
 	free(e.depth);
+	free(e.ncps);
 	return rc;
 }

@@ -882,6 +882,12 @@ xdpc_obj_load_unverified(struct xdpc_obj *obj, char *err, size_t errlen)
 	return load(obj, false, err, errlen);
 }
 
+unsigned int
+xdpc_prog_insn_count(const struct xdpc_prog *prog)
+{
+	return prog->n;
+}
+
 void
 xdpc_prog_verify_stats(const struct xdpc_prog *prog,
 		       struct xdpc_verify_stats *st)

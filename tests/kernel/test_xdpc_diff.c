@@ -611,36 +611,6 @@ run_case(const struct tcase *tc)
 /* Control-flow errors: the kernel's verifier and the loader both refuse
  * each of these programs. */
 static void
-test_cfg_verdicts(void)
-{
-	static const char *const c[] = { "jump_out", "fall_off", "unreachable",
-					 "into_ldimm" };
-
-	libbpf_set_print(NULL);
-	for (unsigned int i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-		char path[512], err[512];
-		struct bpf_object *k;
-		struct xdpc_obj *x;
-		int krc, xrc;
-
-		snprintf(path, sizeof(path), MLX5X_BUILD_ROOT
-			 "/tests/xdp/unit_cfg_%s.o", c[i]);
-		k = bpf_object__open_file(path, NULL);
-		REQUIRE(k != NULL && !libbpf_get_error(k), "open %s", path);
-		krc = bpf_object__load(k);
-		if (krc != 0 && errno == EPERM)
-			SKIP("bpf() not permitted");
-		bpf_object__close(k);
-		x = xdpc_obj_open(path, err, sizeof(err));
-		REQUIRE(x != NULL, "%s", err);
-		xrc = xdpc_obj_load(x, err, sizeof(err));
-		xdpc_obj_close(x);
-		CHECK(krc != 0 && xrc != 0, "%s: kernel %d, xdp_compat %d", c[i],
-		      krc, xrc);
-	}
-}
-
-static void
 test_bad_objects(void)
 {
 	char err[512], path[] = "/tmp/xdpc-bad-XXXXXX";
@@ -705,6 +675,5 @@ main(void)
 		       cases[i].global ? cases[i].global : "", ninputs);
 	}
 	RUN(test_bad_objects);
-	RUN(test_cfg_verdicts);
 	return test_report("test_xdpc_diff");
 }
