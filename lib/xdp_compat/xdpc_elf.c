@@ -782,6 +782,12 @@ precheck(struct xdpc_obj *obj, struct xdpc_prog *p, char *err, size_t errlen)
 				return fail(err, errlen, "%s: program %s: "
 					    "instruction %u: truncated 64-bit "
 					    "load", obj->path, p->name, i);
+			if ((in->src_reg == XDPC_PSEUDO_MAP ||
+			     in->src_reg == XDPC_PSEUDO_MAP_VALUE) &&
+			    (uint32_t)in->imm >= obj->nr_maps)
+				return fail(err, errlen, "%s: program %s: "
+					    "instruction %u: no map %d", obj->path,
+					    p->name, i, in->imm);
 			if (in->src_reg == XDPC_PSEUDO_MAP_VALUE &&
 			    (uint32_t)in[1].imm >= obj->maps[in->imm].data_len)
 				return fail(err, errlen, "%s: program %s: "
