@@ -178,6 +178,7 @@ load_cb(void *res, struct cmdline *c, void *data)
 	printf("XDP program %s from %s on %s%.0d, %s mode\n", conf->xdp_prog,
 	       path, port < 0 ? "every port" : "port ", port < 0 ? 0 : port,
 	       txp_mode_name(conf));
+	txp_print_verified(stdout, prog);
 	done();
 }
 

@@ -303,5 +303,18 @@ txp_xdp_setup(struct txp_conf *c)
 		return 1;
 	}
 	c->xdp_prog = xdpc_prog_name(prog);
+	txp_print_verified(stderr, prog);
 	return txp_xdp_attach(c, prog, -1) == 0 ? 0 : 1;
+}
+
+void
+txp_print_verified(FILE *f, const struct xdpc_prog *prog)
+{
+	struct xdpc_verify_stats st;
+
+	xdpc_prog_verify_stats(prog, &st);
+	fprintf(f, "testpmd-xdp: %s verified: %u instructions, %lu processed, "
+		"%u states, stack %u bytes, %.2f ms\n", xdpc_prog_name(prog),
+		xdpc_prog_insn_count(prog), (unsigned long)st.insns_processed,
+		st.states, st.stack_depth, st.ns / 1e6);
 }

@@ -105,6 +105,8 @@ int txp_xdp_attach(struct txp_conf *c, struct xdpc_prog *prog, int port);
 void txp_xdp_detach(struct txp_conf *c, int port);
 /* "native", "generic", "mixed" (or "fwd" without a program). */
 const char *txp_mode_name(const struct txp_conf *c);
+/* One line on @f: what the verifier did to accept @prog. */
+void txp_print_verified(FILE *f, const struct xdpc_prog *prog);
 
 /* maps.c: globals and maps by name from the command line. Set a
  * const volatile integer from "GLOBAL=VALUE" before load (0, or <0 with

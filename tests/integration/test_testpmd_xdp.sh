@@ -84,6 +84,9 @@ check "prog-run: --set and --map-dump" '[ $rc = 0 ] && grep -q "^retval: 1 (XDP_
 "$APP" prog-run "$pkt" --data-in "$pkt" >"$out" 2>&1
 rc=$?
 check "prog-run: not an ELF object" '[ $rc = 1 ] && grep -q "not an ELF object" "$out"'
+"$APP" prog-run "$CORPUS/verify_neg_pkt_off_by_one.o" --data-in "$pkt" >"$out" 2>&1
+rc=$?
+check "prog-run: the verifier's refusal names instruction, source line, rule and registers" '[ $rc = 1 ] && grep -q "program neg: instruction 5 (verify_neg.c:[0-9]*: return ((volatile __u8 \*)data)\[ETH_HLEN\]" "$out" && grep -q "read of 1 bytes at offset 14, but only 14 bytes are proven inside data_end" "$out" && grep -q "R2=pkt(off=14,var=0,r=14)" "$out"'
 trunc=$(mktemp --suffix=.o)
 head -c 700 "$PROGS/xdp_tx.o" >"$trunc"
 "$APP" prog-run "$trunc" --data-in "$pkt" >"$out" 2>&1
@@ -231,7 +234,7 @@ P=$PROGS
   "$APP" $EAL --vdev "net_mlx5x0,wire=gen,dev_mode=inline,gen_pps=200000" -- \
     --xdp "$PROGS/xdp_drop.o" -i --json "$json" >"$out" 2>&1
 rc=$?
-check "-i: load, unload, map dump, quit, counts conserved" "[ $rc = 0 ] && grep -q 'XDP program xdp_bench from' '$out' && grep -q 'nosuch.o: No such file' '$out' && grep -q 'Command not found' '$out' && grep -q 'rx_q0_xdp_drop' '$out' && python3 - '$json' <<'PY'
+check "-i: load, unload, map dump, quit, counts conserved" "[ $rc = 0 ] && grep -q 'XDP program xdp_bench from' '$out' && grep -q 'xdp_bench verified: [0-9]* instructions, [0-9]* processed' '$out' && grep -q 'nosuch.o: No such file' '$out' && grep -q 'Command not found' '$out' && grep -q 'rx_q0_xdp_drop' '$out' && python3 - '$json' <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1])); t = d['summary']['totals']
 ok = t['drop'] > 0 and t['pass'] > 0
