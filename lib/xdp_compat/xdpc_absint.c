@@ -426,6 +426,18 @@ stack_write(struct venv *e, struct vstate *s, struct vframe *f, int off,
 	return 0;
 }
 
+/* What a load of @size bytes (sign-extended: @sx) may give. */
+static struct xdpc_sc
+loaded(int size, bool sx)
+{
+	if (size == 8)
+		return xdpc_sc_unknown();
+	if (sx)
+		return xdpc_sc_srange(-(1ll << (size * 8 - 1)),
+				      (1ll << (size * 8 - 1)) - 1);
+	return xdpc_sc_urange(0, (1ull << (size * 8)) - 1);
+}
+
 static int
 stack_read(struct venv *e, struct vstate *s, struct vframe *f, int off,
 	   int size, struct vreg *dst, bool sx)
@@ -456,15 +468,7 @@ stack_read(struct venv *e, struct vstate *s, struct vframe *f, int off,
 		if (k == S_MISC)
 			zero = false;
 	}
-	if (zero) {
-		mark_scalar(dst, xdpc_sc_const(0));
-	} else if (sx) {
-		mark_scalar(dst, xdpc_sc_srange(-(1ll << (size * 8 - 1)),
-						(1ll << (size * 8 - 1)) - 1));
-	} else {
-		mark_scalar(dst, size == 8 ? xdpc_sc_unknown() :
-			    xdpc_sc_urange(0, (1ull << (size * 8)) - 1));
-	}
+	mark_scalar(dst, zero ? xdpc_sc_const(0) : loaded(size, sx));
 	return 0;
 }
 
@@ -583,11 +587,7 @@ mem_access(struct venv *e, struct vstate *s, int reg, int off, int size,
 				    r->type == T_PKT ? "data_end" : "data",
 				    r->type == T_PKT ? "data_end" : "data");
 		if (!write)
-			mark_scalar(dst, sx ? xdpc_sc_srange(
-					    -(1ll << (size * 8 - 1)),
-					    (1ll << (size * 8 - 1)) - 1) :
-				    size == 8 ? xdpc_sc_unknown() :
-				    xdpc_sc_urange(0, (1ull << (size * 8)) - 1));
+			mark_scalar(dst, loaded(size, sx));
 		return 0;
 	}
 	case T_MAPV:
@@ -626,11 +626,7 @@ mem_access(struct venv *e, struct vstate *s, int reg, int off, int size,
 			if (r->type == T_MAPV && !sx && rodata_const(e, r, off, size, &c))
 				mark_scalar(dst, xdpc_sc_const(c));
 			else
-				mark_scalar(dst, sx ? xdpc_sc_srange(
-						    -(1ll << (size * 8 - 1)),
-						    (1ll << (size * 8 - 1)) - 1) :
-					    size == 8 ? xdpc_sc_unknown() :
-					    xdpc_sc_urange(0, (1ull << (size * 8)) - 1));
+				mark_scalar(dst, loaded(size, sx));
 		}
 		return 0;
 	}
@@ -669,8 +665,7 @@ mem_access(struct venv *e, struct vstate *s, int reg, int off, int size,
 				for (int o = lo; o < hi; o++)
 					*kind_at(f, o) = S_MISC;
 			} else {
-				mark_scalar(dst, size == 8 || sx ? xdpc_sc_unknown() :
-					    xdpc_sc_urange(0, (1ull << (size * 8)) - 1));
+				mark_scalar(dst, loaded(size, sx));
 			}
 			return 0;
 		}
@@ -1227,6 +1222,16 @@ clobber_caller_saved(struct vstate *s)
 		memset(R(s, i), 0, sizeof(struct vreg));
 }
 
+/* r10: the frame's own stack, offset 0 */
+static void
+init_fp(struct vframe *f, uint32_t frame)
+{
+	memset(&f->r[10], 0, sizeof(f->r[10]));
+	f->r[10].type = T_STACK;
+	f->r[10].frame = (uint8_t)frame;
+	f->r[10].v = xdpc_sc_const(0);
+}
+
 static int
 enter_frame(struct venv *e, struct vstate *s, uint32_t entry, uint32_t ret,
 	    bool cb)
@@ -1246,9 +1251,7 @@ enter_frame(struct venv *e, struct vstate *s, uint32_t entry, uint32_t ret,
 	f->entry = entry;
 	f->cb = cb;
 	s->f[++s->cur] = f;
-	f->r[10].type = T_STACK;
-	f->r[10].frame = (uint8_t)s->cur;
-	f->r[10].v = xdpc_sc_const(0);
+	init_fp(f, s->cur);
 	s->insn = entry;
 	return 0;
 }
@@ -1577,9 +1580,7 @@ do_exit(struct venv *e, struct vstate *s)
 			return -ENOMEM;
 		memset(again->f[again->cur]->r, 0, sizeof(again->f[0]->r));
 		memset(again->f[again->cur]->s, 0, sizeof(again->f[0]->s));
-		again->f[again->cur]->r[10].type = T_STACK;
-		again->f[again->cur]->r[10].frame = (uint8_t)again->cur;
-		again->f[again->cur]->r[10].v = xdpc_sc_const(0);
+		init_fp(again->f[again->cur], again->cur);
 		mark_scalar(&again->f[again->cur]->r[1], xdpc_sc_urange(0, U32M));
 		again->f[again->cur]->r[2] = f->cbarg;
 		again->insn = f->entry;
@@ -2213,8 +2214,7 @@ xdpc_verify_prog(const struct xdpc_obj *obj, struct xdpc_prog *p, char *err,
 	if (rc == 0) {
 		s->f[0]->r[1].type = T_CTX;
 		s->f[0]->r[1].v = xdpc_sc_const(0);
-		s->f[0]->r[10].type = T_STACK;
-		s->f[0]->r[10].v = xdpc_sc_const(0);
+		init_fp(s->f[0], 0);
 		s->f[0]->callsite = UINT32_MAX;
 	}
 	while (rc == 0 && s != NULL) {
