@@ -314,7 +314,9 @@ txp_print_verified(FILE *f, const struct xdpc_prog *prog)
 
 	xdpc_prog_verify_stats(prog, &st);
 	fprintf(f, "testpmd-xdp: %s verified: %u instructions, %lu processed, "
-		"%u states, stack %u bytes, %.2f ms\n", xdpc_prog_name(prog),
-		xdpc_prog_insn_count(prog), (unsigned long)st.insns_processed,
-		st.states, st.stack_depth, st.ns / 1e6);
+		"%u states, stack %u bytes, %.2f ms; runs on the %s\n",
+		xdpc_prog_name(prog), xdpc_prog_insn_count(prog),
+		(unsigned long)st.insns_processed, st.states, st.stack_depth,
+		st.ns / 1e6, xdpc_prog_engine(prog) == XDPC_ENGINE_JIT ? "JIT" :
+		"interpreter");
 }

@@ -62,6 +62,8 @@ usage(FILE *f)
 "                            receive page, on mbufs through an RX callback\n"
 "                            (any port), or native where the port has it\n"
 "                            (default auto)\n"
+"  --engine jit|interp       how XDP programs run: the x86-64 JIT (default)\n"
+"                            or the reference interpreter\n"
 "  -i, --interactive         a prompt (show stats, xdp load/unload, map\n"
 "                            dump/update, quit) while traffic runs\n"
 "  --set GLOBAL=VALUE        set a const volatile global before load\n"
@@ -117,6 +119,7 @@ parse_args(int argc, char **argv, struct txp_conf *c)
 		{ "json", required_argument, NULL, 'j' },
 		{ "xdp", required_argument, NULL, 'x' },
 		{ "mode", required_argument, NULL, 'M' },
+		{ "engine", required_argument, NULL, 'E' },
 		{ "set", required_argument, NULL, 'S' },
 		{ "map-update", required_argument, NULL, 'U' },
 		{ "map-dump", required_argument, NULL, 'D' },
@@ -210,6 +213,16 @@ parse_args(int argc, char **argv, struct txp_conf *c)
 			else
 				return die("--mode %s: expected native, generic or "
 					   "auto", optarg);
+			break;
+		case 'E':
+			/* objects load after the options: the default is enough */
+			if (!strcmp(optarg, "jit"))
+				xdpc_set_default_engine(XDPC_ENGINE_JIT);
+			else if (!strcmp(optarg, "interp"))
+				xdpc_set_default_engine(XDPC_ENGINE_INTERP);
+			else
+				return die("--engine %s: expected jit or interp",
+					   optarg);
 			break;
 		case 'i':
 			c->interactive = true;

@@ -5,7 +5,7 @@
  * the kernel's BPF_PROG_TEST_RUN writes for XDP: data_meta to data_end.
  *
  *   testpmd-xdp prog-run OBJECT [--prog NAME] --data-in FILE
- *       [--data-out FILE] [--repeat N] [--engine interp]
+ *       [--data-out FILE] [--repeat N] [--engine jit|interp]
  *       [--set GLOBAL=VALUE]... [--map-dump]
  */
 #include <errno.h>
@@ -69,9 +69,13 @@ txp_prog_run(int argc, char **argv)
 			}
 			break;
 		case 'e':
-			if (strcmp(optarg, "interp") != 0) {
+			if (strcmp(optarg, "interp") == 0) {
+				xdpc_set_default_engine(XDPC_ENGINE_INTERP);
+			} else if (strcmp(optarg, "jit") == 0) {
+				xdpc_set_default_engine(XDPC_ENGINE_JIT);
+			} else {
 				fprintf(stderr, "testpmd-xdp prog-run: --engine %s: "
-					"only interp exists so far\n", optarg);
+					"expected jit or interp\n", optarg);
 				return 2;
 			}
 			break;
@@ -99,7 +103,7 @@ txp_prog_run(int argc, char **argv)
 			fprintf(stderr, "testpmd-xdp prog-run: unknown or incomplete "
 				"option %s\nusage: testpmd-xdp prog-run OBJECT [--prog "
 				"NAME] --data-in FILE [--data-out FILE] [--repeat N] "
-				"[--engine interp] [--set GLOBAL=VALUE]... "
+				"[--engine jit|interp] [--set GLOBAL=VALUE]... "
 				"[--map-update MAP KEY=VALUE]... [--map-dump]\n",
 				argv[optind - 1]);
 			return 2;

@@ -67,6 +67,25 @@ struct xdpc_buff {
 	struct xdpc_frag *frags;
 };
 
+/** How programs run: the x86-64 JIT (the default where there is one)
+ *  or the reference interpreter. */
+enum xdpc_engine {
+	XDPC_ENGINE_JIT = 0,
+	XDPC_ENGINE_INTERP = 1,
+};
+
+/** The engine for programs of objects loaded from now on (JIT falls
+ *  back to the interpreter where the JIT is not available). */
+void xdpc_set_default_engine(enum xdpc_engine e);
+
+/** Switch a loaded program's engine (compiling it for the JIT when
+ *  needed): 0, -ENOTSUP where there is no JIT, or -EINVAL for a program
+ *  loaded without the verifier. */
+int xdpc_prog_set_engine(struct xdpc_prog *prog, enum xdpc_engine e);
+
+/** The engine xdpc_prog_run uses for @p prog. */
+enum xdpc_engine xdpc_prog_engine(const struct xdpc_prog *prog);
+
 /** What the verifier did to accept a program (at load). */
 struct xdpc_verify_stats {
 	uint64_t insns_processed; /**< Instructions walked over all paths. */

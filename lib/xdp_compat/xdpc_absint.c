@@ -547,9 +547,9 @@ mem_access(struct venv *e, struct vstate *s, int reg, int off, int size,
 	case T_CTX: {
 		int o = r->off + off;
 
-		if (!xdpc_sc_is_const(&r->v) || r->v.tv != 0)
-			return verr(e, s, "R%d: variable ctx access is not allowed",
-				    reg);
+		if (!xdpc_sc_is_const(&r->v) || r->v.tv != 0 || r->off != 0)
+			return verr(e, s, "R%d: dereference of a modified ctx "
+				    "pointer (off %d) is not allowed", reg, r->off);
 		if (write)
 			return verr(e, s, "write to struct xdp_md at offset %d: "
 				    "the context is read only", o);
@@ -1606,6 +1606,23 @@ do_exit(struct venv *e, struct vstate *s)
 
 /* ---- one instruction ---- */
 
+/* The JIT turns context loads into loads from struct xdpc_buff: an
+ * instruction must reach the context on every path or on none (the
+ * kernel's rule too). */
+static int
+note_base(struct venv *e, struct vstate *s, int reg)
+{
+	uint8_t k = R(s, reg)->type == T_CTX ? XDPC_VAUX_CTX : XDPC_VAUX_MEM;
+	uint8_t *a = &e->p->vaux[s->insn];
+
+	if (*a != 0 && *a != k)
+		return verr(e, s, "the same instruction accesses the context on "
+			    "one path and other memory on another (R%d is %s "
+			    "here)", reg, tname[R(s, reg)->type]);
+	*a = k;
+	return 0;
+}
+
 static int
 insn_size(uint8_t code)
 {
@@ -1676,6 +1693,8 @@ do_insn(struct venv *e, struct vstate *s)
 			return verr(e, s, "BPF_LDX uses reserved fields");
 		if ((rc = check_read(e, s, in->src_reg)))
 			return rc;
+		if ((rc = note_base(e, s, in->src_reg)))
+			return rc;
 		memset(&val, 0, sizeof(val));
 		rc = mem_access(e, s, in->src_reg, in->off, size, ACC_READ, &val,
 				NULL, 0, sx);
@@ -1692,6 +1711,8 @@ do_insn(struct venv *e, struct vstate *s)
 		if ((rc = check_read(e, s, in->dst_reg)))
 			return rc;
 		if (cls == BPF_STX && (rc = check_read(e, s, in->src_reg)))
+			return rc;
+		if ((rc = note_base(e, s, in->dst_reg)))
 			return rc;
 		if (BPF_MODE(in->code) == BPF_MEM) {
 			const struct vreg *v = cls == BPF_STX ? R(s, in->src_reg) :
@@ -2203,7 +2224,9 @@ xdpc_verify_prog(const struct xdpc_obj *obj, struct xdpc_prog *p, char *err,
 	int rc;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = mark_points(&e);
+	free(p->vaux);
+	p->vaux = calloc(p->n + 1, 1);
+	rc = p->vaux == NULL ? -ENOMEM : mark_points(&e);
 	if (rc == 0)
 		rc = liveness(&e);
 	if (rc == 0) {

@@ -849,6 +849,41 @@ relocate_loads(struct xdpc_obj *obj, struct xdpc_prog *p)
 	}
 }
 
+static enum xdpc_engine default_engine = XDPC_ENGINE_JIT;
+
+void
+xdpc_set_default_engine(enum xdpc_engine e)
+{
+	default_engine = e;
+}
+
+int
+xdpc_prog_set_engine(struct xdpc_prog *prog, enum xdpc_engine e)
+{
+	char err[256];
+
+	if (e == XDPC_ENGINE_JIT && prog->jit == NULL) {
+		int rc;
+
+		if (!xdpc_jit_available())
+			return -ENOTSUP;
+		if (prog->vaux == NULL || !prog->obj->loaded)
+			return -EINVAL;
+		rc = xdpc_jit_compile(prog, err, sizeof(err));
+		if (rc != 0)
+			return rc;
+	}
+	prog->engine = (uint8_t)e;
+	return 0;
+}
+
+enum xdpc_engine
+xdpc_prog_engine(const struct xdpc_prog *prog)
+{
+	return prog->jit != NULL && prog->engine == XDPC_ENGINE_JIT ?
+	       XDPC_ENGINE_JIT : XDPC_ENGINE_INTERP;
+}
+
 static int
 load(struct xdpc_obj *obj, bool verify, char *err, size_t errlen)
 {
@@ -868,8 +903,18 @@ load(struct xdpc_obj *obj, bool verify, char *err, size_t errlen)
 		    (verify && xdpc_verify_prog(obj, p, err, errlen) != 0))
 			return -EINVAL;
 	}
-	for (uint32_t pi = 0; pi < obj->nr_progs; pi++)
-		relocate_loads(obj, &obj->progs[pi]);
+	for (uint32_t pi = 0; pi < obj->nr_progs; pi++) {
+		struct xdpc_prog *p = &obj->progs[pi];
+
+		relocate_loads(obj, p);
+		p->engine = XDPC_ENGINE_INTERP;
+		if (verify && default_engine == XDPC_ENGINE_JIT &&
+		    xdpc_jit_available()) {
+			if (xdpc_jit_compile(p, err, errlen) != 0)
+				return -EINVAL;
+			p->engine = XDPC_ENGINE_JIT;
+		}
+	}
 	state_free(obj->elf_state);
 	obj->elf_state = NULL;
 	obj->loaded = true;
@@ -910,6 +955,8 @@ xdpc_obj_close(struct xdpc_obj *obj)
 	for (uint32_t i = 0; i < obj->nr_progs; i++) {
 		free(obj->progs[i].insns);
 		free(obj->progs[i].lines);
+		free(obj->progs[i].vaux);
+		xdpc_jit_free(&obj->progs[i]);
 	}
 	free(obj->btf_str);
 	for (uint32_t i = 0; i < obj->nr_maps; i++)

@@ -69,10 +69,22 @@ struct xdpc_prog {
 	uint32_t n;
 	uint32_t main_n;        /* before appended subprograms */
 	struct xdpc_verify_stats vstats;
+	/* per instruction, from the verifier: XDPC_VAUX_* */
+	uint8_t *vaux;
+	/* the JIT's code, when this program is compiled (xdpc_jit_x86.c),
+	 * and the engine xdpc_prog_run uses */
+	struct xdpc_jit *jit;
+	uint8_t engine;
 	/* BTF line info: sorted by insn; strings in obj->btf_str */
 	struct xdpc_line *lines;
 	uint32_t nr_lines;
 };
+
+/* the access is to the context (struct xdp_md), whose fields the JIT
+ * reads from struct xdpc_buff */
+#define XDPC_VAUX_CTX 1
+/* ...to other memory */
+#define XDPC_VAUX_MEM 2
 
 struct xdpc_line {
 	uint32_t insn, line;
@@ -255,6 +267,12 @@ struct xdpc_run {
 	uintptr_t val_lo, val_hi;
 	bool val_w;
 	bool unchecked;         /* runtime memory checks off: the proof stands */
+	/* the JIT's: the main frame's rsp (aborts unwind to it), the frame
+	 * a bpf_loop callback is called under, a tail call's target */
+	uintptr_t jit_rsp;
+	uint8_t *jit_fp;
+	struct xdpc_prog *tail_next;
+	uint32_t tail_calls;
 	/* the helpers that move packet bounds invalidate packet pointers in
 	 * the kernel; here the run just re-reads the buffer */
 };
@@ -276,6 +294,17 @@ int xdpc_btf_lines_add(struct xdpc_obj *obj, struct xdpc_prog *p,
 		       const void *btf, size_t btf_len, const void *ext,
 		       size_t ext_len, const char *sec, uint32_t first,
 		       uint32_t count, uint32_t base);
+
+/* The engines: the reference interpreter (xdpc_interp.c) and the JIT
+ * (xdpc_jit_x86.c; elsewhere it reports -ENOTSUP and runs the
+ * interpreter). */
+uint32_t xdpc_interp_run(struct xdpc_prog *prog, struct xdpc_buff *buf,
+			 char *trace, size_t tracelen);
+int xdpc_jit_compile(struct xdpc_prog *p, char *err, size_t errlen);
+void xdpc_jit_free(struct xdpc_prog *p);
+uint32_t xdpc_jit_run(struct xdpc_prog *prog, struct xdpc_buff *buf,
+		      char *trace, size_t tracelen);
+bool xdpc_jit_available(void);
 
 void xdpc_fault(struct xdpc_run *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

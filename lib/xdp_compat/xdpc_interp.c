@@ -196,6 +196,15 @@ uint32_t
 xdpc_prog_run(struct xdpc_prog *prog, struct xdpc_buff *buf, char *trace,
 	      size_t tracelen)
 {
+	if (prog->jit != NULL && prog->engine == XDPC_ENGINE_JIT)
+		return xdpc_jit_run(prog, buf, trace, tracelen);
+	return xdpc_interp_run(prog, buf, trace, tracelen);
+}
+
+uint32_t
+xdpc_interp_run(struct xdpc_prog *prog, struct xdpc_buff *buf, char *trace,
+		size_t tracelen)
+{
 	uint8_t stack[XDPC_STACK * XDPC_MAX_CALL_DEPTH] __attribute__((aligned(16)));
 	struct frame frames[XDPC_MAX_CALL_DEPTH];
 	struct xdpc_run r = { .prog = prog, .buf = buf, .trace = trace,

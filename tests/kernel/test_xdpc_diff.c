@@ -522,6 +522,8 @@ compare_maps(const struct tcase *tc, struct bpf_object *kobj,
 	}
 }
 
+static enum xdpc_engine engine_asked = XDPC_ENGINE_JIT;
+
 static void
 run_case(const struct tcase *tc)
 {
@@ -562,6 +564,13 @@ run_case(const struct tcase *tc)
 	fd = bpf_program__fd(bpf_object__find_program_by_name(kobj, tc->prog));
 	xp = xdpc_obj_prog(xobj, tc->prog);
 	REQUIRE(fd >= 0 && xp != NULL, "program %s", tc->prog);
+	/* the engine asked for is the one that runs */
+	{
+		struct xdpc_prog *any;
+
+		for (unsigned int k = 0; (any = xdpc_obj_prog_at(xobj, k)); k++)
+			CHECK_EQ(xdpc_prog_engine(any), engine_asked);
+	}
 	for (unsigned int i = 0; i < ninputs; i++) {
 		static uint8_t kout[4096], xbuf[4096];
 		struct xdpc_buff b = {
@@ -666,14 +675,23 @@ main(void)
 		}
 	}
 	make_inputs();
-	for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		int before = t_failed;
+	/* every case on both engines: the JIT (the default) and the
+	 * interpreter */
+	for (int eng = 0; eng < 2; eng++) {
+		engine_asked = eng == 0 ? XDPC_ENGINE_JIT : XDPC_ENGINE_INTERP;
+		xdpc_set_default_engine(engine_asked);
+		for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			int before = t_failed;
 
-		run_case(&cases[i]);
-		printf("%s %s%s%s (%u inputs)\n", t_failed == before ? "ok  " : "FAIL",
-		       cases[i].prog, cases[i].global ? " with " : "",
-		       cases[i].global ? cases[i].global : "", ninputs);
+			run_case(&cases[i]);
+			printf("%s %s%s%s (%u inputs, %s)\n",
+			       t_failed == before ? "ok  " : "FAIL", cases[i].prog,
+			       cases[i].global ? " with " : "",
+			       cases[i].global ? cases[i].global : "", ninputs,
+			       eng == 0 ? "jit" : "interp");
+		}
 	}
+	xdpc_set_default_engine(XDPC_ENGINE_JIT);
 	RUN(test_bad_objects);
 	return test_report("test_xdpc_diff");
 }
