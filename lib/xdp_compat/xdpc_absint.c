@@ -94,7 +94,7 @@ struct vcp {
 
 struct venv {
 	const struct xdpc_obj *obj;
-	const struct xdpc_prog *p;
+	struct xdpc_prog *p;
 	const struct bpf_insn *in;
 	uint32_t n;
 	uint16_t *live;
@@ -646,6 +646,11 @@ mem_access(struct venv *e, struct vstate *s, int reg, int off, int size,
 				    size);
 		if (!xdpc_sc_is_const(&r->v)) {
 			/* variable offset: every byte it may touch */
+			if (!write)
+				for (int o = lo; o < hi; o++)
+					if (*kind_at(f, o) == S_SPILL &&
+					    is_ptr(&slot_at(f, o)->spill))
+						e->p->vflags |= XDPC_VF_ADDR;
 			for (int o = lo; o < hi; o++) {
 				uint8_t k = *kind_at(f, o);
 
@@ -778,9 +783,12 @@ do_alu(struct venv *e, struct vstate *s, const struct bpf_insn *in)
 	} else if (in->src_reg != 0) {
 		return verr(e, s, "BPF_ALU uses reserved fields (src_reg)");
 	}
+	/* movsx: a register, 8/16(/32 for ALU64) bits; sdiv/smod: off 1 */
 	if ((op == BPF_DIV || op == BPF_MOD) ? (in->off != 0 && in->off != 1) :
-	    op == BPF_MOV ? (in->off != 0 && in->off != 8 && in->off != 16 &&
-			     in->off != 32) : in->off != 0)
+	    op == BPF_MOV ? (in->off != 0 &&
+			     (BPF_SRC(in->code) != BPF_X ||
+			      (in->off != 8 && in->off != 16 &&
+			       (in->off != 32 || !is64)))) : in->off != 0)
 		return verr(e, s, "BPF_ALU uses reserved fields (off %d)", in->off);
 	if (op == BPF_END) {
 		if (in->imm != 16 && in->imm != 32 && in->imm != 64)
@@ -820,6 +828,7 @@ do_alu(struct venv *e, struct vstate *s, const struct bpf_insn *in)
 		if (!is64) {
 			if (is_ptr(&src)) {
 				/* the kernel keeps a partial copy as a scalar */
+				e->p->vflags |= XDPC_VF_ADDR;
 				mark_scalar(d, xdpc_sc_urange(0, U32M));
 				return 0;
 			}
@@ -856,6 +865,11 @@ do_alu(struct venv *e, struct vstate *s, const struct bpf_insn *in)
 					    in->dst_reg, tname[d->type],
 					    op == BPF_SUB ? "-=" : "op=",
 					    tname[src.type]);
+			/* same region: an offset; else addresses show */
+			if (!pk && !(d->type == T_STACK && d->frame == src.frame) &&
+			    !((d->type == T_MAPV || d->type == T_MEM) &&
+			      d->aux == src.aux && d->id == src.id))
+				e->p->vflags |= XDPC_VF_ADDR;
 			mark_unknown(d);
 			return 0;
 		}
@@ -1063,6 +1077,10 @@ do_cond_jump(struct venv *e, struct vstate *s, const struct bpf_insn *in)
 		s->insn = next;
 		return 0;
 	}
+	if ((is_ptr(a) || is_ptr(b)) && !ends(a, b) && !ends(b, a) &&
+	    !((op == BPF_JEQ || op == BPF_JNE) && b->type == T_SCALAR &&
+	      xdpc_sc_is_const(&b->v) && b->v.tv == 0))
+		e->p->vflags |= XDPC_VF_ADDR;
 	other = st_copy(s);
 	if (other == NULL)
 		return -ENOMEM;
@@ -1112,6 +1130,8 @@ helper_mem(struct venv *e, struct vstate *s, int reg, uint64_t size,
 			if (write && k == S_SPILL && is_ptr(&slot_at(f, o)->spill))
 				return verr(e, s, "%s: R%d: would overwrite a "
 					    "spilled pointer at fp%+d", fn, reg, o);
+			if (k == S_SPILL && is_ptr(&slot_at(f, o)->spill))
+				e->p->vflags |= XDPC_VF_ADDR;
 		}
 		if (write) {
 			unspill(f, lo, hi - lo);
@@ -1298,6 +1318,8 @@ do_helper(struct venv *e, struct vstate *s, const struct bpf_insn *in)
 				    "written (R%d !read_ok)", pr->name, reg, reg);
 		switch (t) {
 		case XA_ANY:
+			if (is_ptr(r))
+				e->p->vflags |= XDPC_VF_ADDR;
 			break;
 		case XA_CTX:
 			if (r->type != T_CTX || r->off != 0)
@@ -2226,6 +2248,7 @@ xdpc_verify_prog(const struct xdpc_obj *obj, struct xdpc_prog *p, char *err,
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	free(p->vaux);
 	p->vaux = calloc(p->n + 1, 1);
+	p->vflags = 0;
 	rc = p->vaux == NULL ? -ENOMEM : mark_points(&e);
 	if (rc == 0)
 		rc = liveness(&e);

@@ -69,8 +69,9 @@ struct xdpc_prog {
 	uint32_t n;
 	uint32_t main_n;        /* before appended subprograms */
 	struct xdpc_verify_stats vstats;
-	/* per instruction, from the verifier: XDPC_VAUX_* */
+	/* per instruction, from the verifier: XDPC_VAUX_*; and XDPC_VF_* */
 	uint8_t *vaux;
+	uint32_t vflags;
 	/* the JIT's code, when this program is compiled (xdpc_jit_x86.c),
 	 * and the engine xdpc_prog_run uses */
 	struct xdpc_jit *jit;
@@ -85,6 +86,10 @@ struct xdpc_prog {
 #define XDPC_VAUX_CTX 1
 /* ...to other memory */
 #define XDPC_VAUX_MEM 2
+
+/* what the program computes may depend on where things are in memory
+ * (a pointer compared, converted or handed to a helper as a number) */
+#define XDPC_VF_ADDR 1u
 
 struct xdpc_line {
 	uint32_t insn, line;

@@ -133,7 +133,11 @@ static inline bool
 fast_mem(const struct xdpc_run *r, uintptr_t a, size_t len, bool write,
 	 const uint8_t *stack_lo, const uint8_t *stack_hi)
 {
-	return r->unchecked || (a >= (uintptr_t)r->buf->data_meta &&
+	/* unchecked, everything but the context (its loads are served
+	 * the long way) */
+	return (r->unchecked && (a < (uintptr_t)r->ctx ||
+				 a >= (uintptr_t)r->ctx + sizeof(r->ctx))) ||
+	       (a >= (uintptr_t)r->buf->data_meta &&
 		a + len <= (uintptr_t)r->buf->data_end && a + len >= a) ||
 	       (a >= (uintptr_t)stack_lo && a + len <= (uintptr_t)stack_hi &&
 		a + len >= a) ||

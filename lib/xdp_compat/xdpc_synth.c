@@ -68,3 +68,9 @@ xdpc_obj_synth(const struct bpf_insn *insns, uint32_t n, char *err,
 	obj->nr_progs = 1;
 	return obj;
 }
+
+bool
+xdpc_prog_addr_dependent(const struct xdpc_prog *prog)
+{
+	return prog->vflags & XDPC_VF_ADDR;
+}

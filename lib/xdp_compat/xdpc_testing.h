@@ -7,6 +7,7 @@
 #ifndef XDPC_TESTING_H
 #define XDPC_TESTING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,5 +25,11 @@ int xdpc_obj_load_unverified(struct xdpc_obj *obj, char *err, size_t errlen);
  * (imm the index, the next imm the offset), src_reg 3 a subprogram. */
 struct xdpc_obj *xdpc_obj_synth(const struct bpf_insn *insns, uint32_t n,
 				char *err, size_t errlen);
+
+/* Could @prog's results depend on addresses (pointers compared with
+ * numbers, converted to them, or passed to helpers as them)? Two runs
+ * of it in different memory may then differ. */
+struct xdpc_prog;
+bool xdpc_prog_addr_dependent(const struct xdpc_prog *prog);
 
 #endif
