@@ -7,7 +7,7 @@
  * a program that only returns XDP_PASS, measured the same way, is
  * subtracted: marginal ns per run. Needs root for the kernel side.
  *
- *   build/bench/jit-bench [--runs N] [--iters N] [--json FILE]
+ *   build/bench/jit-bench [--runs N] [--iters N] [--json FILE] [--only NAME]
  *
  * Summary lines: jit_vs_kernel_marginal_median (JIT / kernel, goal
  * <= 0.8), jit_vs_rte_bpf_median (JIT / rte_bpf, goal <= 1),
@@ -223,12 +223,13 @@ main(int argc, char **argv)
 		{ "runs", required_argument, NULL, 'r' },
 		{ "iters", required_argument, NULL, 'n' },
 		{ "json", required_argument, NULL, 'j' },
+		{ "only", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
 	double t[NPROGS][NSIZES][NSIDES];
 	double rk[NPROGS * NSIZES], rr[NPROGS * NSIZES], ri[NPROGS * NSIZES];
 	int nk = 0, nr = 0, ni = 0, o;
-	const char *json = NULL;
+	const char *json = NULL, *only = NULL;
 	bool kernel = geteuid() == 0;
 	FILE *jf = NULL;
 
@@ -237,9 +238,10 @@ main(int argc, char **argv)
 		case 'r': runs = (unsigned int)strtoul(optarg, NULL, 0); break;
 		case 'n': iters = strtoul(optarg, NULL, 0); break;
 		case 'j': json = optarg; break;
+		case 'o': only = optarg; break;
 		default:
 			fprintf(stderr, "usage: %s [--runs N] [--iters N] "
-				"[--json FILE]\n", argv[0]);
+				"[--json FILE] [--only NAME]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -258,6 +260,11 @@ main(int argc, char **argv)
 		struct xdpc_prog *xp;
 		int kfd = -1;
 
+		if (only != NULL && p != 0 && strstr(pr->name, only) == NULL) {
+			xdpc_obj_close(x);
+			memset(t[p], 0, sizeof(t[p]));
+			continue;
+		}
 		if (x == NULL || xdpc_obj_load(x, err, sizeof(err)) != 0) {
 			fprintf(stderr, "jit-bench: %s\n", err);
 			return 1;

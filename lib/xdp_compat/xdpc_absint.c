@@ -1497,6 +1497,13 @@ do_helper(struct venv *e, struct vstate *s, const struct bpf_insn *in)
 		return 0;
 	}
 	hit = in->imm == BPF_FUNC_map_lookup_elem && array_hit(e, s, map_aux);
+	if (in->imm == BPF_FUNC_map_lookup_elem) {
+		/* the JIT inlines array lookups of one known map */
+		uint32_t *vc = &e->p->vcall[s->insn];
+		uint32_t want = map_aux & INNER ? XDPC_VCALL_MANY : map_aux + 1;
+
+		*vc = *vc == 0 || *vc == want ? want : XDPC_VCALL_MANY;
+	}
 	clobber_caller_saved(s);
 	if (pr->pkt_changes)
 		clear_pkt_pointers(s);
@@ -2247,9 +2254,11 @@ xdpc_verify_prog(const struct xdpc_obj *obj, struct xdpc_prog *p, char *err,
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	free(p->vaux);
+	free(p->vcall);
 	p->vaux = calloc(p->n + 1, 1);
+	p->vcall = calloc(p->n + 1, sizeof(*p->vcall));
 	p->vflags = 0;
-	rc = p->vaux == NULL ? -ENOMEM : mark_points(&e);
+	rc = p->vaux == NULL || p->vcall == NULL ? -ENOMEM : mark_points(&e);
 	if (rc == 0)
 		rc = liveness(&e);
 	if (rc == 0) {

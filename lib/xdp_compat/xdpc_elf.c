@@ -956,6 +956,7 @@ xdpc_obj_close(struct xdpc_obj *obj)
 		free(obj->progs[i].insns);
 		free(obj->progs[i].lines);
 		free(obj->progs[i].vaux);
+		free(obj->progs[i].vcall);
 		xdpc_jit_free(&obj->progs[i]);
 	}
 	free(obj->btf_str);

@@ -4,7 +4,9 @@
  * map access, time, random numbers, the CPU id, trace_printk, redirect,
  * csum_diff, and the XDP buffer helpers (adjust_head/meta/tail with the
  * kernel's limits and return codes, get_buff_len, load/store_bytes).
- * Pointer arguments are checked like the interpreter's own accesses.
+ * Pointer arguments are checked like the interpreter's own accesses,
+ * unless the run's checks are off (the JIT's runs, or the application's
+ * choice): then the verifier's proof of them stands alone.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -27,8 +29,9 @@
 static bool
 rd(struct xdpc_run *r, uint64_t p, uint64_t len, const char *what)
 {
-	if (len == 0 || xdpc_mem_ok(r, (const void *)(uintptr_t)p, len, false,
-				    r->stack_lo, r->stack_hi))
+	if (len == 0 || r->unchecked ||
+	    xdpc_mem_ok(r, (const void *)(uintptr_t)p, len, false, r->stack_lo,
+			r->stack_hi))
 		return true;
 	xdpc_fault(r, "program %s: %s: %lu bytes at %#lx not readable",
 		   r->prog->name, what, (unsigned long)len, (unsigned long)p);
@@ -38,8 +41,9 @@ rd(struct xdpc_run *r, uint64_t p, uint64_t len, const char *what)
 static bool
 wr(struct xdpc_run *r, uint64_t p, uint64_t len, const char *what)
 {
-	if (len == 0 || xdpc_mem_ok(r, (const void *)(uintptr_t)p, len, true,
-				    r->stack_lo, r->stack_hi))
+	if (len == 0 || r->unchecked ||
+	    xdpc_mem_ok(r, (const void *)(uintptr_t)p, len, true, r->stack_lo,
+			r->stack_hi))
 		return true;
 	xdpc_fault(r, "program %s: %s: %lu bytes at %#lx not writable",
 		   r->prog->name, what, (unsigned long)len, (unsigned long)p);

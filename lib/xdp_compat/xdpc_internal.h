@@ -72,6 +72,9 @@ struct xdpc_prog {
 	/* per instruction, from the verifier: XDPC_VAUX_*; and XDPC_VF_* */
 	uint8_t *vaux;
 	uint32_t vflags;
+	/* per instruction: a bpf_map_lookup_elem's map (index + 1), the
+	 * same on every path, or XDPC_VCALL_MANY */
+	uint32_t *vcall;
 	/* the JIT's code, when this program is compiled (xdpc_jit_x86.c),
 	 * and the engine xdpc_prog_run uses */
 	struct xdpc_jit *jit;
@@ -90,6 +93,7 @@ struct xdpc_prog {
 /* what the program computes may depend on where things are in memory
  * (a pointer compared, converted or handed to a helper as a number) */
 #define XDPC_VF_ADDR 1u
+#define XDPC_VCALL_MANY UINT32_MAX
 
 struct xdpc_line {
 	uint32_t insn, line;
@@ -183,6 +187,8 @@ void *xdpc_map_lookup_elem(struct xdpc_map *m, const void *key, unsigned int cpu
 long xdpc_map_update_elem(struct xdpc_map *m, const void *key,
 			  const void *value, uint64_t flags, unsigned int cpu);
 long xdpc_map_delete_elem(struct xdpc_map *m, const void *key);
+/* Bytes from one array element to the next (all CPUs' copies). */
+uint32_t xdpc_map_vblock(const struct xdpc_map *m);
 /* RINGBUF producer side (helpers). */
 void *xdpc_ringbuf_reserve(struct xdpc_map *m, uint64_t size);
 void xdpc_ringbuf_commit(void *data, bool discard);

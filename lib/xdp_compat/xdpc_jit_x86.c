@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -616,6 +617,53 @@ static uint64_t xdpc_jit_tail_call(struct xdpc_run *r, uint64_t ctx,
 static uint64_t xdpc_jit_loop(struct xdpc_run *r, uint64_t nr, uint64_t cb,
 			      uint64_t ctx, uint64_t flags, uint64_t a5);
 
+/* bpf_map_lookup_elem on an ARRAY or PERCPU_ARRAY the verifier pinned
+ * down: the element's address computed here, this CPU's copy for
+ * per-CPU arrays (the run's cpu, as the helper takes it) */
+static bool
+emit_array_lookup(struct jbuf *b, const struct jctx *j, uint32_t at)
+{
+	const struct xdpc_prog *p = j->p;
+	uint32_t mi = p->vcall != NULL ? p->vcall[at] : 0;
+	const struct xdpc_map *m;
+	size_t null, done;
+
+	if (mi == 0 || mi == XDPC_VCALL_MANY)
+		return false;
+	m = &p->obj->maps[mi - 1];
+	if ((m->type != BPF_MAP_TYPE_ARRAY &&
+	     m->type != BPF_MAP_TYPE_PERCPU_ARRAY) || m->data == NULL ||
+	    xdpc_map_vblock(m) > INT32_MAX)
+		return false;
+	rex(b, false, RAX, RSI, false);         /* mov eax, [rsi] (the key) */
+	b1(b, 0x8b);
+	modrm_m(b, RAX, RSI, 0);
+	op_ri(b, false, 7, RAX, (int32_t)m->max_entries);
+	null = jcc_fwd(b, 0x3);                 /* jae: no such element */
+	rex(b, true, RAX, RAX, false);          /* imul rax, rax, stride */
+	b1(b, 0x69);
+	modrm_rr(b, RAX, RAX);
+	b4(b, xdpc_map_vblock(m));
+	mov_ri64(b, R11, (uintptr_t)m->data);
+	op_rr(b, true, 0x01, R11, RAX);
+	if (m->type == BPF_MAP_TYPE_PERCPU_ARRAY) {
+		rex(b, false, R11, R12, false); /* mov r11d, run->cpu */
+		b1(b, 0x8b);
+		modrm_m(b, R11, R12, offsetof(struct xdpc_run, cpu));
+		op_ri(b, false, 4, R11, XDPC_NCPU - 1);
+		rex(b, true, R11, R11, false);
+		b1(b, 0x69);
+		modrm_rr(b, R11, R11);
+		b4(b, m->vsz8);
+		op_rr(b, true, 0x01, R11, RAX);
+	}
+	done = jcc_fwd(b, JMP);
+	patch_here(b, null);
+	op_rr(b, false, 0x31, RAX, RAX);
+	patch_here(b, done);
+	return true;
+}
+
 static void
 emit_call(struct jbuf *b, const struct jctx *j, const struct bpf_insn *in,
 	  uint32_t at)
@@ -628,6 +676,8 @@ emit_call(struct jbuf *b, const struct jctx *j, const struct bpf_insn *in,
 		op_ri(b, true, 0, RBP, XDPC_STACK);
 		return;
 	}
+	if (in->imm == BPF_FUNC_map_lookup_elem && emit_array_lookup(b, j, at))
+		return;
 	if (in->imm == BPF_FUNC_tail_call)
 		fn = (uintptr_t)xdpc_jit_tail_call;
 	else if (in->imm == BPF_FUNC_loop)
@@ -881,6 +931,24 @@ xdpc_jit_compile(struct xdpc_prog *p, char *err, size_t errlen)
 	}
 	jit->entry = (jit_entry)jit->image;
 	jit->n = p->n;
+	{
+		/* as `bpftool prog dump jited`: XDPC_JIT_DUMP=DIR writes the
+		 * code of each program to DIR/NAME.bin (objdump -D -b binary
+		 * -mi386:x86-64 reads it) */
+		const char *dir = getenv("XDPC_JIT_DUMP");
+
+		if (dir != NULL) {
+			char path[512];
+			FILE *f;
+
+			snprintf(path, sizeof(path), "%s/%s.bin", dir, p->name);
+			f = fopen(path, "wb");
+			if (f != NULL) {
+				fwrite(b.p, 1, b.len, f);
+				fclose(f);
+			}
+		}
+	}
 	jit->cb = calloc(p->n + 1, sizeof(*jit->cb));
 	if (jit->cb == NULL)
 		goto out;
@@ -932,6 +1000,7 @@ xdpc_jit_run(struct xdpc_prog *prog, struct xdpc_buff *buf, char *trace,
 	if (trace != NULL && tracelen != 0)
 		trace[0] = '\0';
 	r.cpu = buf->cpu;
+	r.unchecked = true;     /* the verifier proved the helpers' arguments */
 	r.stack_lo = stack;
 	r.stack_hi = stack + sizeof(stack);
 	buf->redirect_ifindex = 0;

@@ -29,6 +29,10 @@ struct xdpc_hash {
 	uint32_t elem_size;     /* key (rounded to 8) + value block */
 	uint8_t *elems;
 	uint8_t *used;
+	/* LPM_TRIE: the elements in use, longest prefix first, rebuilt
+	 * after a change (the first match is the longest) */
+	uint32_t *lpm_order, lpm_n;
+	bool lpm_dirty;
 };
 
 static bool
@@ -79,6 +83,12 @@ static uint32_t
 vblock(const struct xdpc_map *m)
 {
 	return is_percpu(m->type) ? m->vsz8 * XDPC_NCPU : m->vsz8;
+}
+
+uint32_t
+xdpc_map_vblock(const struct xdpc_map *m)
+{
+	return vblock(m);
 }
 
 static uint32_t
@@ -221,6 +231,7 @@ hash: {
 			free(h->bucket);
 			free(h->next);
 			free(h->used);
+			free(h->lpm_order);
 			free(h->elems);
 			free(h);
 			return -ENOMEM;
@@ -418,35 +429,72 @@ hfind(const struct xdpc_map *m, const void *key, uint32_t **link)
 
 /* Longest prefix match: key = { u32 prefixlen; u8 data[] } (network
  * order data). Index + 1 of the best element, 0 if none. */
-static uint32_t
-lpm_find(const struct xdpc_map *m, const uint8_t *key)
+static int
+lpm_cmp(const void *a, const void *b, void *map)
 {
-	uint32_t want, best = 0, best_len = 0, i, dlen = m->key_size - 4;
+	uint32_t pa, pb;
 
+	memcpy(&pa, helem(map, *(const uint32_t *)a), 4);
+	memcpy(&pb, helem(map, *(const uint32_t *)b), 4);
+	return pa > pb ? -1 : pa < pb;
+}
+
+/* under m->lock */
+static void
+lpm_sort(struct xdpc_map *m)
+{
+	struct xdpc_hash *h = m->hash;
+
+	if (h->lpm_order == NULL) {
+		h->lpm_order = malloc(sizeof(uint32_t) * m->max_entries);
+		if (h->lpm_order == NULL)
+			return;
+	}
+	h->lpm_n = 0;
+	for (uint32_t i = 0; i < m->max_entries; i++)
+		if (h->used[i])
+			h->lpm_order[h->lpm_n++] = i;
+	qsort_r(h->lpm_order, h->lpm_n, sizeof(uint32_t), lpm_cmp, m);
+	h->lpm_dirty = false;
+}
+
+/* longest match: the first of the prefixes, longest first, that
+ * covers the key (under m->lock) */
+static uint32_t
+lpm_find(struct xdpc_map *m, const uint8_t *key)
+{
+	uint32_t want, dlen = m->key_size - 4;
+	struct xdpc_hash *h = m->hash;
+
+	if (h->lpm_dirty || h->lpm_order == NULL)
+		lpm_sort(m);
+	if (h->lpm_order == NULL)
+		return 0;
 	memcpy(&want, key, 4);
 	if (want > dlen * 8)
 		want = dlen * 8;
-	for (i = 0; i < m->max_entries; i++) {
+	for (uint32_t n = 0; n < h->lpm_n; n++) {
+		uint32_t i = h->lpm_order[n];
 		const uint8_t *k = helem(m, i);
 		uint32_t plen, b, full;
 
-		if (!m->hash->used[i])
-			continue;
+		uint32_t d;
+
 		memcpy(&plen, k, 4);
-		if (plen > want || (best && plen < best_len))
+		if (plen > want)
 			continue;
 		full = plen / 8;
-		if (memcmp(k + 4, key + 4, full) != 0)
+		/* a few bytes: a loop beats a call to memcmp here */
+		for (d = 0; d < full && k[4 + d] == key[4 + d]; d++)
+			;
+		if (d < full)
 			continue;
 		b = plen % 8;
 		if (b && ((k[4 + full] ^ key[4 + full]) & (0xff00 >> b) & 0xff))
 			continue;
-		if (!best || plen >= best_len) {
-			best = i + 1;
-			best_len = plen;
-		}
+		return i + 1;
 	}
-	return best;
+	return 0;
 }
 
 void *
@@ -551,6 +599,7 @@ update(struct xdpc_map *m, const void *key, const void *value, uint64_t flags,
 				*vl = h->next[victim - 1];
 				lru_unlink(h, victim);
 				h->used[victim - 1] = 0;
+				h->lpm_dirty = true;
 				h->count--;
 				h->next[victim - 1] = h->free_head;
 				h->free_head = victim;
@@ -566,6 +615,7 @@ update(struct xdpc_map *m, const void *key, const void *value, uint64_t flags,
 			memset(helem(m, e - 1), 0, h->elem_size);
 			memcpy(helem(m, e - 1), key, m->key_size);
 			h->used[e - 1] = 1;
+			h->lpm_dirty = true;
 			h->count++;
 			*link = e;
 		}
@@ -623,6 +673,7 @@ xdpc_map_delete_elem(struct xdpc_map *m, const void *key)
 	m->hash->next[e - 1] = m->hash->free_head;
 	m->hash->free_head = e;
 	m->hash->used[e - 1] = 0;
+	m->hash->lpm_dirty = true;
 	m->hash->count--;
 	pthread_mutex_unlock(&m->lock);
 	return 0;
