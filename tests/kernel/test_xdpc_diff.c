@@ -159,6 +159,8 @@ static const struct tcase cases[] = {
 	  NULL, 0, firewall_setup },
 	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_tailcall.o", "corpus_tailcall",
 	  NULL, 0 },
+	/* tail calls to the limit: 34 runs a frame on every engine */
+	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_tailcall.o", "tc_chain", NULL, 0 },
 	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_lock.o", "corpus_lock", NULL, 0 },
 	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_vlan.o", "corpus_vlan", NULL, 0 },
 	{ MLX5X_BUILD_ROOT "/tests/xdp/corpus_icmp.o", "corpus_icmp", NULL, 0 },
