@@ -82,6 +82,16 @@ static const struct prog progs[] = {
 	{ "xdp_lb (L4 LB)", PP "xdp_lb.o", NULL, "xdp_lb", NULL, NULL },
 	{ "corpus_firewall", TX "corpus_firewall.o", NULL, "corpus_firewall",
 	  filter_x, filter_k },
+	/* the rest of the differential corpus (corpus_printk aside: a
+	 * million trace_printk calls a run would flood the trace pipe) */
+#define C(n) { n, TX n ".o", NULL, n, NULL, NULL }
+	C("corpus_adjust"), C("corpus_alu"), C("corpus_fib"), C("corpus_flags"),
+	C("corpus_icmp"), C("corpus_lb"), C("corpus_lock"), C("corpus_loop"),
+	C("corpus_mapinmap"), C("corpus_maps"), C("corpus_mtu"),
+	C("corpus_perf"), C("corpus_ratelimit"), C("corpus_redirect"),
+	C("corpus_sampler"), C("corpus_tailcall"), C("corpus_vlan"),
+	C("corpus_xskcpu"),
+#undef C
 };
 #define NPROGS (sizeof(progs) / sizeof(progs[0]))
 
