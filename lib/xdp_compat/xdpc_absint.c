@@ -101,8 +101,8 @@ struct venv {
 	uint8_t *flag;
 	struct vcp **cps;
 	uint16_t *ncps;
-	struct vstate **todo;
-	uint32_t ntodo, cap;
+	struct vstate **pending;
+	uint32_t npending, cap;
 	uint64_t processed;
 	uint32_t next_id;
 	uint32_t nstates;
@@ -2045,18 +2045,18 @@ static int
 push(struct venv *e, struct vstate *s, uint32_t insn)
 {
 	(void)insn;
-	if (e->ntodo == e->cap) {
+	if (e->npending == e->cap) {
 		uint32_t nc = e->cap ? e->cap * 2 : 64;
-		struct vstate **t = realloc(e->todo, nc * sizeof(*t));
+		struct vstate **t = realloc(e->pending, nc * sizeof(*t));
 
 		if (t == NULL) {
 			st_free(s);
 			return -ENOMEM;
 		}
-		e->todo = t;
+		e->pending = t;
 		e->cap = nc;
 	}
-	if (e->ntodo > 65536) {
+	if (e->npending > 65536) {
 		int rc = verr(e, s, "more than 65536 paths pending: the program "
 			      "is too complex");
 
@@ -2065,7 +2065,7 @@ push(struct venv *e, struct vstate *s, uint32_t insn)
 	}
 	if (s->parent != NULL)
 		s->parent->branches++;
-	e->todo[e->ntodo++] = s;
+	e->pending[e->npending++] = s;
 	return 0;
 }
 
@@ -2300,7 +2300,7 @@ xdpc_verify_prog(const struct xdpc_obj *obj, struct xdpc_prog *p, char *err,
 next:
 		path_done(s);
 		st_free(s);
-		s = e.ntodo ? e.todo[--e.ntodo] : NULL;
+		s = e.npending ? e.pending[--e.npending] : NULL;
 	}
 	if (rc == 0) {
 		check_depth(&e, 0, 0, &total);
@@ -2317,9 +2317,9 @@ next:
 		       (uint64_t)(t1.tv_nsec - t0.tv_nsec);
 	p->vstats.stack_depth = total;
 	st_free(s);
-	while (e.ntodo)
-		st_free(e.todo[--e.ntodo]);
-	free(e.todo);
+	while (e.npending)
+		st_free(e.pending[--e.npending]);
+	free(e.pending);
 	if (e.cps != NULL)
 		for (uint32_t i = 0; i <= e.n; i++)
 			for (struct vcp *cp = e.cps[i], *nx; cp != NULL; cp = nx) {
