@@ -388,6 +388,7 @@ xdpc_map_free(struct xdpc_map *m)
 		free(m->hash->bucket);
 		free(m->hash->next);
 		free(m->hash->used);
+		free(m->hash->lpm_order);
 		free(m->hash->elems);
 		free(m->hash);
 		m->hash = NULL;
