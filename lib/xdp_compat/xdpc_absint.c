@@ -371,11 +371,10 @@ kind_at(struct vframe *f, int off)
 }
 
 static void
-note_depth(struct venv *e, struct vstate *s, const struct vframe *f, int off)
+note_depth(struct venv *e, const struct vframe *f, int off)
 {
 	uint32_t d = (uint32_t)-off;
 
-	(void)s;
 	if (d > e->depth[f->entry])
 		e->depth[f->entry] = d;
 }
@@ -399,7 +398,7 @@ static int
 stack_write(struct venv *e, struct vstate *s, struct vframe *f, int off,
 	    int size, const struct vreg *val, bool has_val, int64_t imm)
 {
-	note_depth(e, s, f, off);
+	note_depth(e, f, off);
 	if (size == 8 && off % 8 == 0) {
 		struct vslot *sl = slot_at(f, off);
 
@@ -664,7 +663,7 @@ mem_access(struct venv *e, struct vstate *s, int reg, int off, int size,
 						    "may overwrite a spilled pointer "
 						    "at fp%+d", o);
 			}
-			note_depth(e, s, f, lo);
+			note_depth(e, f, lo);
 			if (write) {
 				unspill(f, lo, hi - lo);
 				for (int o = lo; o < hi; o++)
@@ -674,7 +673,7 @@ mem_access(struct venv *e, struct vstate *s, int reg, int off, int size,
 			}
 			return 0;
 		}
-		note_depth(e, s, f, lo);
+		note_depth(e, f, lo);
 		if (acc == ACC_ATOMIC) {
 			struct vreg tmp;
 
@@ -966,9 +965,8 @@ ends(const struct vreg *p, const struct vreg *end)
 }
 
 static void
-mark_null(struct vstate *s, uint32_t id, bool is_null, struct venv *e)
+mark_null(struct vstate *s, uint32_t id, bool is_null)
 {
-	(void)e;
 	FOR_EACH_REG(s, x, {
 		if (x->id != id || (x->type != T_MAPV_NULL &&
 				    x->type != T_MAP_NULL && x->type != T_MEM_NULL))
@@ -989,12 +987,12 @@ mark_null(struct vstate *s, uint32_t id, bool is_null, struct venv *e)
 			}
 }
 
-static int push(struct venv *e, struct vstate *s, uint32_t insn);
+static int push(struct venv *e, struct vstate *s);
 
 /* Apply what the jump being @taken teaches to state @s. false: this
  * side cannot happen. */
 static bool
-learn(struct venv *e, struct vstate *s, const struct bpf_insn *in, bool taken)
+learn(struct vstate *s, const struct bpf_insn *in, bool taken)
 {
 	bool is32 = BPF_CLASS(in->code) == BPF_JMP32;
 	uint8_t op = BPF_OP(in->code);
@@ -1020,7 +1018,7 @@ learn(struct venv *e, struct vstate *s, const struct bpf_insn *in, bool taken)
 	    xdpc_sc_is_const(&b->v) && b->v.tv == 0 &&
 	    (a->type == T_MAPV_NULL || a->type == T_MAP_NULL ||
 	     a->type == T_MEM_NULL)) {
-		mark_null(s, a->id, (op == BPF_JEQ) == taken, e);
+		mark_null(s, a->id, (op == BPF_JEQ) == taken);
 		return true;
 	}
 	if (ends(a, b))
@@ -1084,14 +1082,14 @@ do_cond_jump(struct venv *e, struct vstate *s, const struct bpf_insn *in)
 	other = st_copy(s);
 	if (other == NULL)
 		return -ENOMEM;
-	if (learn(e, other, in, true)) {
+	if (learn(other, in, true)) {
 		other->insn = target;
-		if ((rc = push(e, other, target)) != 0)
+		if ((rc = push(e, other)) != 0)
 			return rc;
 	} else {
 		st_free(other);
 	}
-	if (!learn(e, s, in, false))
+	if (!learn(s, in, false))
 		return 1;       /* this side cannot happen: the path ends */
 	s->insn = next;
 	return 0;
@@ -1118,7 +1116,7 @@ helper_mem(struct venv *e, struct vstate *s, int reg, uint64_t size,
 
 		if (rc)
 			return rc;
-		note_depth(e, s, f, lo);
+		note_depth(e, f, lo);
 		for (int o = lo; o < hi; o++) {
 			uint8_t k = *kind_at(f, o);
 
@@ -1482,7 +1480,7 @@ do_helper(struct venv *e, struct vstate *s, const struct bpf_insn *in)
 			clobber_caller_saved(skip);
 			mark_unknown(&skip->f[skip->cur]->r[0]);
 			skip->insn = s->insn + 1;
-			if ((rc = push(e, skip, skip->insn)) != 0)
+			if ((rc = push(e, skip)) != 0)
 				return rc;
 		}
 		/* ...or runs the callback, maybe again and again (exit) */
@@ -1614,7 +1612,7 @@ do_exit(struct venv *e, struct vstate *s)
 		again->f[again->cur]->r[2] = f->cbarg;
 		again->insn = f->entry;
 		widen_callers(again);
-		if ((rc = push(e, again, again->insn)) != 0)
+		if ((rc = push(e, again)) != 0)
 			return rc;
 	}
 	{
@@ -2042,9 +2040,8 @@ visit(struct venv *e, struct vstate *s)
 }
 
 static int
-push(struct venv *e, struct vstate *s, uint32_t insn)
+push(struct venv *e, struct vstate *s)
 {
-	(void)insn;
 	if (e->npending == e->cap) {
 		uint32_t nc = e->cap ? e->cap * 2 : 64;
 		struct vstate **t = realloc(e->pending, nc * sizeof(*t));

@@ -6,9 +6,11 @@
 #ifndef XDPC_INTERNAL_H
 #define XDPC_INTERNAL_H
 
+#include <errno.h>
 #include <linux/bpf.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "xdpc.h"
 #include "xdpc_testing.h"
@@ -177,6 +179,28 @@ xdpc_alu_eval(uint8_t op, bool is64, int16_t off, uint64_t a64, uint64_t b64)
 		break;
 	}
 	return is64 ? res : (uint32_t)res;
+}
+
+/* The program slot @idx of PROG_ARRAY @m holds, or NULL (empty or out
+ * of range): a tail call's target, for both engines. */
+static inline struct xdpc_prog *
+xdpc_tail_target(struct xdpc_map *m, uint32_t idx)
+{
+	uint32_t v = 0;
+
+	if (idx < m->max_entries)
+		memcpy(&v, m->data + (size_t)idx * m->vsz8, 4);
+	return v == 0 || v > m->obj->nr_progs ? NULL : &m->obj->progs[v - 1];
+}
+
+/* bpf_loop's argument errors as the kernel returns them, or 0 when the
+ * loop may run, for both engines. */
+static inline int64_t
+xdpc_loop_args(uint32_t nr, uint64_t flags)
+{
+	if (flags != 0)
+		return -EINVAL;
+	return nr > XDPC_MAX_LOOPS ? -E2BIG : 0;
 }
 
 /* maps (xdpc_maps.c) */

@@ -600,6 +600,7 @@ bad_atomic:
 					/* r1 nr_loops, r2 callback, r3 ctx, r4
 					 * flags: errors as the kernel's */
 					uint64_t cb = reg[2];
+					int64_t le;
 
 					if ((cb & ~0xffffffffull) != XDPC_FUNC_TAG ||
 					    (uint32_t)cb >= prog->n) {
@@ -608,16 +609,9 @@ bad_atomic:
 							   "function", prog->name, pc - 1);
 						return XDPC_ABORTED;
 					}
-					if (reg[4] != 0) {
-						reg[0] = (uint64_t)-EINVAL;
-						continue;
-					}
-					if ((uint32_t)reg[1] > XDPC_MAX_LOOPS) {
-						reg[0] = (uint64_t)-E2BIG;
-						continue;
-					}
-					if ((uint32_t)reg[1] == 0) {
-						reg[0] = 0;
+					le = xdpc_loop_args((uint32_t)reg[1], reg[4]);
+					if (le != 0 || (uint32_t)reg[1] == 0) {
+						reg[0] = (uint64_t)le;
 						continue;
 					}
 					if (depth + 1 >= XDPC_MAX_CALL_DEPTH)
@@ -638,7 +632,7 @@ bad_atomic:
 					 * through, as in the kernel. */
 					struct xdpc_obj *obj = prog->obj;
 					struct xdpc_map *m = NULL;
-					uint32_t idx = (uint32_t)reg[3], v = 0;
+					struct xdpc_prog *next;
 
 					for (uint32_t k = 0; k < obj->nr_maps; k++)
 						if ((uintptr_t)&obj->maps[k] == reg[2])
@@ -656,13 +650,12 @@ bad_atomic:
 							   prog->name, pc - 1);
 						return XDPC_ABORTED;
 					}
-					if (idx < m->max_entries)
-						memcpy(&v, m->data + (size_t)idx * m->vsz8, 4);
-					if (v == 0 || v > obj->nr_progs ||
+					next = xdpc_tail_target(m, (uint32_t)reg[3]);
+					if (next == NULL ||
 					    tail_calls >= XDPC_MAX_TAIL_CALLS)
 						continue;
 					tail_calls++;
-					r.prog = &obj->progs[v - 1];
+					r.prog = next;
 					insns = r.prog->insns;
 					prog = r.prog;
 					pc = 0;

@@ -38,7 +38,7 @@ struct xdpc_jit {
 	size_t size;
 	jit_entry entry;
 	uint32_t n;
-	void **cb;              /* per instruction: its callback stub */
+	void **cb;              /* per instruction: its callback's trampoline */
 };
 
 struct jbuf {
@@ -214,7 +214,7 @@ struct jctx {
 	uint32_t *sub;          /* subprogram (entry insn) of each */
 	uint8_t *entry;         /* 1: subprogram entry, 2: also a callback */
 	size_t main_exit, abort_at;
-	size_t *stub;           /* callback stubs */
+	size_t *tramp;          /* callback trampolines' image offsets */
 };
 
 static int
@@ -244,7 +244,7 @@ emit_divmod(struct jbuf *b, const struct bpf_insn *in, bool w)
 	size_t nz, done1, done2 = 0, norm = 0;
 
 	if (BPF_SRC(in->code) == BPF_K)
-		mov_ri(b, w, R11, w ? in->imm : in->imm);
+		mov_ri(b, w, R11, in->imm);
 	else
 		mov_rr(b, true, R11, map[in->src_reg]);
 	op_rr(b, w, 0x85, R11, R11);                    /* test */
@@ -786,11 +786,11 @@ emit_body(struct jbuf *b, struct jctx *j)
 	pop(b, RBX);
 	pop(b, RBP);
 	b1(b, 0xc3);
-	/* callback stubs: (index, ctx, run, frame) from C */
+	/* callback trampolines: (index, ctx, run, frame) from C */
 	for (uint32_t i = 0; i < p->n; i++) {
 		if (j->entry[i] != 2)
 			continue;
-		j->stub[i] = b->len;
+		j->tramp[i] = b->len;
 		push(b, RBP);
 		push(b, R12);
 		op_ri(b, true, 5, RSP, 8);
@@ -812,42 +812,39 @@ static uint64_t
 xdpc_jit_tail_call(struct xdpc_run *r, uint64_t ctx, uint64_t mp, uint64_t idx,
 		   uint64_t a4, uint64_t a5)
 {
-	struct xdpc_obj *obj = r->prog->obj;
-	struct xdpc_map *m = (struct xdpc_map *)(uintptr_t)mp;
-	uint32_t i = (uint32_t)idx, v = 0;
+	struct xdpc_prog *next = xdpc_tail_target(
+		(struct xdpc_map *)(uintptr_t)mp, (uint32_t)idx);
 
 	(void)ctx; (void)a4; (void)a5;
-	if (i < m->max_entries)
-		memcpy(&v, m->data + (size_t)i * m->vsz8, 4);
-	if (v == 0 || v > obj->nr_progs || r->tail_calls >= XDPC_MAX_TAIL_CALLS ||
-	    obj->progs[v - 1].jit == NULL)
+	if (next == NULL || next->jit == NULL ||
+	    r->tail_calls >= XDPC_MAX_TAIL_CALLS)
 		return 0;
 	r->tail_calls++;
-	r->tail_next = &obj->progs[v - 1];
+	r->tail_next = next;
 	return 1;
 }
 
 /* bpf_loop: the kernel's errors and early stop, the callback through
- * its stub one frame down */
+ * its trampoline one frame down */
 static uint64_t
 xdpc_jit_loop(struct xdpc_run *r, uint64_t nr, uint64_t cb, uint64_t ctx,
 	      uint64_t flags, uint64_t a5)
 {
 	struct xdpc_jit *jit = r->prog->jit;
 	uint32_t at = (uint32_t)cb, n = (uint32_t)nr, i;
+	int64_t le;
 	jit_cb fn;
 
 	(void)a5;
-	if (flags != 0)
-		return (uint64_t)-EINVAL;
-	if (n > XDPC_MAX_LOOPS)
-		return (uint64_t)-E2BIG;
 	if ((cb & ~0xffffffffull) != XDPC_FUNC_TAG || at >= jit->n ||
 	    jit->cb[at] == NULL) {
 		xdpc_fault(r, "program %s: bpf_loop callback is not a function",
 			   r->prog->name);
 		return 0;
 	}
+	le = xdpc_loop_args(n, flags);
+	if (le != 0)
+		return (uint64_t)le;
 	fn = (jit_cb)jit->cb[at];
 	for (i = 0; i < n;) {
 		uint64_t ret = fn(i, ctx, r, r->jit_fp - XDPC_STACK);
@@ -897,10 +894,10 @@ xdpc_jit_compile(struct xdpc_prog *p, char *err, size_t errlen)
 	j.fn = calloc(p->n + 1, sizeof(*j.fn));
 	j.sub = calloc(p->n + 1, sizeof(*j.sub));
 	j.entry = calloc(p->n + 1, 1);
-	j.stub = calloc(p->n + 1, sizeof(*j.stub));
+	j.tramp = calloc(p->n + 1, sizeof(*j.tramp));
 	jit = calloc(1, sizeof(*jit));
 	if (j.addr == NULL || j.fn == NULL || j.sub == NULL || j.entry == NULL ||
-	    j.stub == NULL || jit == NULL)
+	    j.tramp == NULL || jit == NULL)
 		goto out;
 	mark_entries(p, j.entry);
 	for (uint32_t i = 0, cur = 0; i < p->n; i++) {
@@ -954,7 +951,7 @@ xdpc_jit_compile(struct xdpc_prog *p, char *err, size_t errlen)
 		goto out;
 	for (uint32_t i = 0; i < p->n; i++)
 		if (j.entry[i] == 2)
-			jit->cb[i] = (uint8_t *)jit->image + j.stub[i];
+			jit->cb[i] = (uint8_t *)jit->image + j.tramp[i];
 	p->jit = jit;
 	jit = NULL;
 	rc = 0;
@@ -973,7 +970,7 @@ out:
 	free(j.fn);
 	free(j.sub);
 	free(j.entry);
-	free(j.stub);
+	free(j.tramp);
 	return rc;
 }
 
