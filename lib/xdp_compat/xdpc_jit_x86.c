@@ -739,7 +739,8 @@ emit_body(struct jbuf *b, struct jctx *j)
 		case BPF_ALU64:
 			emit_alu(b, in);
 			break;
-		case BPF_LD:            /* 64-bit immediate (relocated) */
+		case BPF_LD:            /* only the 64-bit immediate (relocated)
+					 * passes the control-flow pass */
 			mov_ri64(b, map[in->dst_reg], (uint32_t)in->imm |
 				 (uint64_t)(uint32_t)in[1].imm << 32);
 			j->addr[++i] = b->len;

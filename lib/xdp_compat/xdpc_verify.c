@@ -23,6 +23,31 @@ is_ldimm64(const struct bpf_insn *in)
 	return in->code == (BPF_LD | BPF_IMM | BPF_DW);
 }
 
+/* Is @code an instruction the ISA has? Checked on every instruction,
+ * reachable or not, as the kernel does (engines must never meet one). */
+static bool
+known_opcode(uint8_t code)
+{
+	uint8_t cls = BPF_CLASS(code), op = BPF_OP(code), mode = BPF_MODE(code);
+
+	switch (cls) {
+	case BPF_ALU:
+	case BPF_ALU64:
+		return op <= BPF_END && !(op == BPF_NEG && BPF_SRC(code) == BPF_X);
+	case BPF_LD:
+		return code == (BPF_LD | BPF_IMM | BPF_DW);
+	case BPF_LDX:
+		return mode == BPF_MEM || mode == 0x80 /* MEMSX */;
+	case BPF_ST:
+		return mode == BPF_MEM;
+	case BPF_STX:
+		return mode == BPF_MEM || mode == BPF_ATOMIC;
+	default: /* BPF_JMP, BPF_JMP32 */
+		return op <= BPF_JSLE &&
+		       !(cls == BPF_JMP32 && (op == BPF_CALL || op == BPF_EXIT));
+	}
+}
+
 /* Subprograms start at 0, at call targets and at callback addresses:
  * jumps stay inside theirs, and each ends in an exit or a jump, as the
  * kernel requires. */
@@ -114,6 +139,9 @@ xdpc_verify_cfg(const struct xdpc_obj *obj, const struct xdpc_prog *p,
 	for (i = 0; i < n; i++) {
 		const struct bpf_insn *in = &p->insns[i];
 
+		if (!known_opcode(in->code))
+			VFAIL("%s: program %s: instruction %u: unknown opcode "
+			      "0x%02x", obj->path, p->name, i, in->code);
 		if (in->dst_reg > 10 || in->src_reg > 10)
 			VFAIL("%s: program %s: instruction %u: register r%u does "
 			      "not exist", obj->path, p->name, i,
@@ -128,6 +156,11 @@ xdpc_verify_cfg(const struct xdpc_obj *obj, const struct xdpc_prog *p,
 			if (i + 1 >= n)
 				VFAIL("%s: program %s: instruction %u: truncated "
 				      "64-bit load", obj->path, p->name, i);
+			if (in[1].code != 0 || in[1].dst_reg != 0 ||
+			    in[1].src_reg != 0 || in[1].off != 0)
+				VFAIL("%s: program %s: instruction %u: invalid "
+				      "second half of a 64-bit load", obj->path,
+				      p->name, i + 1);
 			seen[++i] = 2;
 		}
 	}
