@@ -93,6 +93,14 @@ struct mlx5x_rxq {
 		uint32_t title_ci;          /* CQ index of the title */
 		struct mlx5_cqe64 title;
 	} zip;
+	/* Bursts entered and left (odd inside one): a queue restart waits
+	 * it out after raising alt (mlx5x_rxq_restart.c). */
+	uint32_t burst_seq;
+	uint8_t alt;                    /* MLX5X_RXQ_ALT_*: not the plain path */
+	/* Devmem: the binding's per-queue state, and the payload pool whose
+	 * pages are chunks of the bound region (segment 1 of each WQE). */
+	struct mlx5x_dm_queue *dmq;
+	struct pp_pool *pay;
 	/* Native XDP: the program (NULL: none), swapped under xdp_seq, odd
 	 * while a burst runs it (mlx5x_xdp.c). */
 	struct mlx5x_xdp_prog *xdp;
@@ -106,7 +114,14 @@ struct mlx5x_rxq {
 	uint64_t cqe_errors;
 	uint64_t csum_bad;
 	uint64_t zip_sessions;
+	uint64_t dm_splits;             /* devmem: header + payload chunk */
+	uint64_t dm_fallback;           /* devmem: not split, all in host */
+	uint64_t dm_chunks;             /* devmem: chunks handed to the app */
+	uint64_t dm_hdr_bytes;
+	uint64_t dm_pay_bytes;
 	bool running;
+	bool fail_next_start;           /* fault injection (restart test) */
+	uint32_t mem_gen;               /* queue memory generation (names) */
 	bool started_by_dev;            /* not deferred-start */
 	uint16_t nb_desc;
 	unsigned int socket;
@@ -123,6 +138,8 @@ struct mlx5x_rxq {
 struct mlx5x_tx_elt {
 	struct rte_mbuf *m;
 	uint16_t nbb;                   /* WQEBBs of the WQE starting here */
+	uint16_t zc;                    /* a segment of it is in a devmem
+					 * region: notify on completion */
 };
 
 struct mlx5x_txq {
@@ -146,6 +163,7 @@ struct mlx5x_txq {
 	uint64_t offloads;
 	struct mlx5x_mr_cache mrc[8];
 	uint32_t mrc_next;
+	uint64_t dm_flag;               /* ol_flags bit of devmem segments */
 	/* ---- counters ---- */
 	uint64_t packets;
 	uint64_t bytes;
@@ -201,6 +219,16 @@ mlx5x_priv(struct rte_eth_dev *dev)
 
 /* The private data of an mlx5x port, or NULL (mlx5x_ethdev.c). */
 struct mlx5x_priv *mlx5x_port_priv(uint16_t port);
+
+#define MLX5X_RXQ_ALT_PAUSE 0x1      /* restarting: bursts return 0 */
+#define MLX5X_RXQ_ALT_DEVMEM 0x2     /* header/data split queue */
+
+/* Devmem (mlx5x_devmem.c, mlx5x_rx_devmem.c, mlx5x_rxq_restart.c) */
+uint16_t mlx5x_rx_burst_devmem(struct mlx5x_rxq *rxq, struct rte_mbuf **pkts,
+			       uint16_t n);
+void mlx5x_devmem_port_close(uint16_t port);
+void mlx5x_devmem_tx_done(struct rte_mbuf **m, unsigned int n);
+uint64_t mlx5x_devmem_dyn_flag(void);
 
 /* Native XDP (mlx5x_xdp.c, mlx5x_rx_xdp.c) */
 uint16_t mlx5x_rx_burst_xdp(struct mlx5x_rxq *rxq, struct rte_mbuf **pkts,

@@ -174,7 +174,8 @@ comp_fits(const struct mlx5x_emu_comp *s, const struct mlx5_cqe64 *c,
  * eight 64-bit words; the word holding op_own goes last, with release. */
 static inline void
 cq_push_rx(struct mlx5x_emu_cq *cq, const struct mlx5_cqe64 *c,
-	   uint16_t wqe_counter, uint32_t byte_cnt, uint16_t stride)
+	   uint16_t wqe_counter, uint32_t byte_cnt, uint16_t stride,
+	   uint64_t w4)
 {
 	volatile uint64_t *dst = (volatile uint64_t *)
 		&cq->cqes[cq->pi & ((1u << cq->log_n) - 1)];
@@ -198,7 +199,7 @@ cq_push_rx(struct mlx5x_emu_cq *cq, const struct mlx5_cqe64 *c,
 	dst[1] = src[1];
 	dst[2] = src[2];
 	dst[3] = src[3];
-	dst[4] = 0;
+	dst[4] = w4;                                     /* split @36 */
 	dst[5] = (uint64_t)rte_cpu_to_be_32(byte_cnt) << 32; /* byte_cnt @44 */
 	dst[6] = 0;
 	__atomic_store_n(&dst[7], last.w, __ATOMIC_RELEASE);
@@ -216,7 +217,7 @@ rx_complete(struct mlx5x_emu *emu, struct mlx5x_emu_rq *rq, uint16_t qidx,
 	uint32_t need;
 
 	if (!emu->cqe_comp) {
-		cq_push_rx(&rq->cq, c, wqe_counter, byte_cnt_field, stride);
+		cq_push_rx(&rq->cq, c, wqe_counter, byte_cnt_field, stride, 0);
 		return;
 	}
 	c->wqe_counter = rte_cpu_to_be_16(wqe_counter);
@@ -264,6 +265,82 @@ rq_error(struct mlx5x_emu *emu, struct mlx5x_emu_rq *rq, uint16_t qidx,
 	__atomic_store_n(&rq->state, MLX5X_Q_ERR, __ATOMIC_RELEASE);
 	EMU_LOG(DEBUG, "rq %u: error syndrome 0x%x, queue in error", qidx,
 		synd);
+}
+
+/* Where a header/data split queue cuts @f: the header length, or 0 when
+ * the frame cannot be split (no TCP or UDP header, a fragment, a header
+ * that is not all there). */
+static uint32_t
+hds_cut(const struct mlx5x_emu_rq *rq, const struct mlx5x_frame *f,
+	const struct mlx5x_parse *pr)
+{
+	uint32_t h;
+
+	if (rq->hds == MLX5X_HDS_FIXED)
+		return RTE_MIN((uint32_t)rq->hds_len, f->len);
+	if (pr->frag || pr->l4 == MLX5X_L4_NONE)
+		return 0;
+	if (pr->l4 == MLX5X_L4_UDP) {
+		h = pr->l4_off + 8u;
+	} else {
+		if ((uint32_t)pr->l4_off + 20 > f->len)
+			return 0;
+		h = pr->l4_off + (uint32_t)(f->data[pr->l4_off + 12] >> 4) * 4;
+	}
+	return h <= f->len ? h : 0;
+}
+
+/* Header/data split: headers into segment 0 (host memory), payload into
+ * segment 1 (the bound region), each through its own lkey and bounds
+ * check; a frame that cannot be split lands whole in segment 0. */
+static void
+rx_hds(struct mlx5x_emu *emu, struct mlx5x_emu_rq *rq, uint16_t qidx,
+       const struct mlx5x_frame *f, const struct mlx5x_parse *pr,
+       struct mlx5_cqe64 *c)
+{
+	const struct mlx5_wqe_data_seg *ds = (const struct mlx5_wqe_data_seg *)
+		rq->wqes + (size_t)(rq->ci & ((1u << rq->log_wqe_n) - 1)) * 2;
+	uint32_t h = hds_cut(rq, f, pr), p, flags = 0;
+	uint8_t *dst, w4[8] = {0};
+	uint64_t word;
+
+	if (h == 0) {
+		h = f->len;
+		flags = MLX5X_CQE_HDS_FALLBACK;
+		rq->hds_fallback++;
+	}
+	p = f->len - h;
+	if (unlikely(h > rte_be_to_cpu_32(ds[0].byte_count) ||
+		     (p != 0 && p > rte_be_to_cpu_32(ds[1].byte_count)))) {
+		rq_error(emu, rq, qidx, MLX5X_SYND_LOCAL_LENGTH_ERR);
+		return;
+	}
+	dst = mlx5x_mr_dma(rte_be_to_cpu_32(ds[0].lkey),
+			   rte_be_to_cpu_64(ds[0].addr), h);
+	if (unlikely(dst == NULL)) {
+		rq_error(emu, rq, qidx, MLX5_CQE_SYNDROME_LOCAL_PROT_ERR);
+		return;
+	}
+	rte_memcpy(dst, f->data, h);
+	if (p != 0) {
+		dst = mlx5x_mr_dma(rte_be_to_cpu_32(ds[1].lkey),
+				   rte_be_to_cpu_64(ds[1].addr), p);
+		if (unlikely(dst == NULL)) {
+			rq_error(emu, rq, qidx, MLX5_CQE_SYNDROME_LOCAL_PROT_ERR);
+			return;
+		}
+		rte_memcpy(dst, f->data + h, p);
+		flags |= MLX5X_CQE_HDS_SPLIT;
+		rq->hds_split++;
+	}
+	rq->hds_host_bytes += h;
+	rq->hds_dev_bytes += p;
+	*(rte_be16_t *)&w4[MLX5X_CQE_OFF_HDS_LEN - 32] =
+		rte_cpu_to_be_16((uint16_t)h);
+	w4[MLX5X_CQE_OFF_HDS_FLAGS - 32] = (uint8_t)flags;
+	memcpy(&word, w4, sizeof(word));
+	cq_push_rx(&rq->cq, c, (uint16_t)rq->ci, f->len, 0, word);
+	rq->ci++;
 }
 
 /* Cyclic RQ: one WQE per packet, scattered over its data segments. */
@@ -426,6 +503,8 @@ rx_one(struct mlx5x_emu *emu, const struct mlx5x_frame *f)
 	if (rq->mprq) {
 		if (!rx_mprq(emu, rq, (uint16_t)q, f, &c))
 			return;
+	} else if (unlikely(rq->hds != MLX5X_HDS_OFF)) {
+		rx_hds(emu, rq, (uint16_t)q, f, pr, &c);
 	} else {
 		rx_cyclic(emu, rq, (uint16_t)q, f, &c);
 	}

@@ -57,6 +57,8 @@ extern struct mlx5x_mr_table mlx5x_mr_global;
  * full). */
 uint32_t mlx5x_mr_reg(const struct mlx5x_emu *emu, void *va, rte_iova_t iova,
 		      uint64_t len);
+/* Drop one registration of @emu. */
+void mlx5x_mr_dereg(const struct mlx5x_emu *emu, uint32_t lkey);
 /* Drop every registration of @emu. */
 void mlx5x_mr_dereg_all(const struct mlx5x_emu *emu);
 /* Find an lkey of @emu covering [iova, iova+len); its range in @mr. */
@@ -104,13 +106,23 @@ struct mlx5x_emu_rq {
 	uint32_t stride_ci;               /* MPRQ: strides used in WQE ci */
 	struct mlx5x_emu_cq cq;
 	bool vlan_strip;
+	/* header/data split: 0 off, else MLX5X_HDS_* (segment 0 takes the
+	 * headers, segment 1 the payload) */
+	uint8_t hds;
+	uint16_t hds_len;                 /* MLX5X_HDS_FIXED: header bytes */
 	/* counters, device thread only */
 	uint64_t out_of_buffer;
 	uint64_t packets;
 	uint64_t bytes;
 	uint64_t err_cqes;
 	uint64_t comp_sessions;
+	uint64_t hds_split;               /* frames split in two */
+	uint64_t hds_fallback;            /* no L4 header: all to segment 0 */
+	uint64_t hds_host_bytes;          /* bytes written to segment 0 */
+	uint64_t hds_dev_bytes;           /* bytes written to segment 1 */
 };
+
+enum { MLX5X_HDS_OFF = 0, MLX5X_HDS_L4, MLX5X_HDS_FIXED };
 
 struct mlx5x_emu_sq {
 	uint32_t state;

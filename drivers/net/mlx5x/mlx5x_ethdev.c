@@ -152,6 +152,9 @@ mlx5x_dev_close(struct rte_eth_dev *dev)
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return 0;
+	/* bindings first: their queues go back to host memory, held
+	 * chunks are reclaimed and reported */
+	mlx5x_devmem_port_close(dev->data->port_id);
 	mlx5x_dev_stop(dev);
 	mlx5x_flow_flush_all(dev);
 	for (i = 0; i < dev->data->nb_rx_queues; i++)

@@ -61,6 +61,21 @@ mlx5x_mr_dereg_all(const struct mlx5x_emu *emu)
 	rte_spinlock_unlock(&t->lock);
 }
 
+void
+mlx5x_mr_dereg(const struct mlx5x_emu *emu, uint32_t lkey)
+{
+	struct mlx5x_mr_table *t = &mlx5x_mr_global;
+	struct mlx5x_mr *mr = &t->ent[(lkey >> 8) % MLX5X_MR_MAX];
+
+	rte_spinlock_lock(&t->lock);
+	if (lkey != 0 && mr->lkey == lkey && mr->owner == emu) {
+		__atomic_store_n(&mr->lkey, 0, __ATOMIC_RELEASE);
+		mr->owner = NULL;
+		t->n--;
+	}
+	rte_spinlock_unlock(&t->lock);
+}
+
 uint32_t
 mlx5x_mr_find(const struct mlx5x_emu *emu, rte_iova_t iova, uint64_t len,
 	      struct mlx5x_mr *out)

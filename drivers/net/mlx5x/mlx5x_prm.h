@@ -59,6 +59,17 @@ enum {
 #define MLX5X_CQE_OFF_HASH_RES 12
 #define MLX5X_CQE_OFF_HASH_TYPE 16
 #define MLX5X_CQE_OFF_CSUM 20
+/*
+ * Header/data split (devmem queues): the header length (be16) at 36 and
+ * its flags at 38, in the immediate-data field a receive CQE of an RQ
+ * leaves unused. byte_cnt stays the whole frame; the payload, if any, is
+ * byte_cnt - header length in the WQE's second data segment. Compression
+ * is off for such queues (a mini CQE has no room for the split).
+ */
+#define MLX5X_CQE_OFF_HDS_LEN 36
+#define MLX5X_CQE_OFF_HDS_FLAGS 38
+#define MLX5X_CQE_HDS_SPLIT 0x1     /* payload in the second segment */
+#define MLX5X_CQE_HDS_FALLBACK 0x2  /* could not split: all in the first */
 
 static_assert(sizeof(struct mlx5_cqe64) == 64, "CQE64 size");
 static_assert(offsetof(struct mlx5_cqe64, byte_cnt) == 44, "byte_cnt");

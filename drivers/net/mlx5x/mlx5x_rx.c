@@ -157,14 +157,28 @@ mlx5x_rx_burst_mbuf(struct mlx5x_rxq *rxq, struct rte_mbuf **pkts, uint16_t n)
 	return i;
 }
 
+/* burst_seq is odd while a burst runs; with alt it lets a queue restart
+ * wait out the burst in progress without a fence here (see
+ * mlx5x_rxq_restart.c). */
 uint16_t
 mlx5x_rx_burst(void *q, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct mlx5x_rxq *rxq = q;
+	uint8_t alt;
+	uint16_t r;
 
-	if (unlikely(__atomic_load_n(&rxq->xdp, __ATOMIC_RELAXED) != NULL))
-		return mlx5x_rx_burst_xdp(rxq, pkts, n);
-	return mlx5x_rx_burst_mbuf(rxq, pkts, n);
+	__atomic_store_n(&rxq->burst_seq, rxq->burst_seq + 1, __ATOMIC_RELAXED);
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	alt = __atomic_load_n(&rxq->alt, __ATOMIC_RELAXED);
+	if (unlikely(alt != 0))
+		r = (alt & MLX5X_RXQ_ALT_PAUSE) ? 0 :
+		    mlx5x_rx_burst_devmem(rxq, pkts, n);
+	else if (unlikely(__atomic_load_n(&rxq->xdp, __ATOMIC_RELAXED) != NULL))
+		r = mlx5x_rx_burst_xdp(rxq, pkts, n);
+	else
+		r = mlx5x_rx_burst_mbuf(rxq, pkts, n);
+	__atomic_store_n(&rxq->burst_seq, rxq->burst_seq + 1, __ATOMIC_RELEASE);
+	return r;
 }
 
 /* ---- Striding RQ ---- */

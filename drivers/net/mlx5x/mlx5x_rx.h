@@ -37,6 +37,8 @@ struct rx_meta {
 	uint8_t csum;
 	uint8_t hdr;
 	uint32_t mark;
+	uint16_t hds_len;       /* split queues: header bytes */
+	uint8_t hds_flags;      /* MLX5X_CQE_HDS_* */
 };
 
 static inline void
@@ -47,6 +49,8 @@ meta_from_cqe(const volatile struct mlx5_cqe64 *c, struct rx_meta *mt)
 	mt->csum = c->hds_ip_ext;
 	mt->hdr = c->l4_hdr_type_etc;
 	mt->mark = rte_be_to_cpu_32(c->sop_drop_qpn) & MLX5X_FLOW_TAG_MASK;
+	mt->hds_len = rte_be_to_cpu_16(*MLX5X_CQE_P16(c, MLX5X_CQE_OFF_HDS_LEN));
+	mt->hds_flags = MLX5X_CQE_U8(c, MLX5X_CQE_OFF_HDS_FLAGS);
 }
 
 static inline void
@@ -110,7 +114,9 @@ rx_rewrite_wqe(struct mlx5x_rxq *rxq, uint32_t wqe)
 		const struct pp_page *pg = rxq->elts[wqe * rxq->sges + s];
 		uint32_t head = s == 0 ? MLX5X_RX_HEADROOM : 0;
 
-		ds[s].byte_count = rte_cpu_to_be_32(rxq->seg_len - head);
+		/* a split queue's segment 1 is a payload chunk */
+		ds[s].byte_count = rte_cpu_to_be_32(s == 1 && rxq->pay ?
+			pp_page_size(rxq->pay) : rxq->seg_len - head);
 		ds[s].lkey = rte_cpu_to_be_32(pg->lkey);
 		ds[s].addr = rte_cpu_to_be_64(pg->iova + head);
 	}

@@ -13,6 +13,7 @@
 #include <rte_memzone.h>
 
 #include "mlx5x.h"
+#include "mlx5x_devmem.h"
 
 struct reg_ctx {
 	struct mlx5x_emu *emu;
@@ -116,13 +117,15 @@ post_wqe(struct mlx5x_rxq *rxq, uint32_t wqe)
 	for (uint32_t s = 0; s < rxq->sges; s++) {
 		struct mlx5_wqe_data_seg *ds =
 			(struct mlx5_wqe_data_seg *)rxq->wqes + wqe * rxq->sges + s;
-		struct pp_page *pg = pp_alloc_page(rxq->pp);
+		/* a split queue posts a payload chunk of the region second */
+		struct pp_pool *pool = s == 1 && rxq->pay ? rxq->pay : rxq->pp;
+		struct pp_page *pg = pp_alloc_page(pool);
 		uint32_t head = s == 0 ? MLX5X_RX_HEADROOM : 0;
 
 		if (pg == NULL)
 			return -ENOMEM;
 		rxq->elts[wqe * rxq->sges + s] = pg;
-		ds->byte_count = rte_cpu_to_be_32(pp_page_size(rxq->pp) - head);
+		ds->byte_count = rte_cpu_to_be_32(pp_page_size(pool) - head);
 		ds->lkey = rte_cpu_to_be_32(pg->lkey);
 		ds->addr = rte_cpu_to_be_64(pg->iova + head);
 	}
@@ -198,6 +201,14 @@ mlx5x_rx_queue_start(struct rte_eth_dev *dev, uint16_t idx)
 			return -ENOMEM;
 		}
 	}
+	if (unlikely(rxq->fail_next_start)) {
+		/* fault injection: fail where a device command could */
+		rxq->fail_next_start = false;
+		MLX5X_LOG(ERR, "port %u rxq %u: start failed (injected fault)",
+			  dev->data->port_id, idx);
+		release_posted(rxq);
+		return -EIO;
+	}
 	rxq->rq_ci = wqe_n;
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.log_wqe_n = rxq->log_wqe_n;
@@ -210,6 +221,10 @@ mlx5x_rx_queue_start(struct rte_eth_dev *dev, uint16_t idx)
 	cfg.cq.cqes = rxq->cqes;
 	cfg.cq.log_n = rxq->log_cqe_n;
 	cfg.cq.dbrec = rxq->cq_db;
+	if (rxq->dmq != NULL) {
+		cfg.hds = rxq->dmq->hds;
+		cfg.hds_len = rxq->dmq->hds_len;
+	}
 	mlx5x_emu_rq_create(&priv->emu, idx, &cfg);
 	rte_io_wmb();
 	*rxq->rq_db = rte_cpu_to_be_32(rxq->rq_ci);
@@ -236,6 +251,8 @@ mlx5x_rx_queue_stop(struct rte_eth_dev *dev, uint16_t idx)
 		/* nothing cached while stopped: inflight shows only pages
 		 * the application (or another port) still holds */
 		pp_drain(rxq->pp);
+		if (rxq->pay != NULL)
+			pp_drain(rxq->pay);
 		cq_reset(rxq);
 		rxq->running = false;
 	}

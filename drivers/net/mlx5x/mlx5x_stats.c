@@ -153,6 +153,9 @@ collect(struct rte_eth_dev *dev, char (*names)[NAME_LEN], uint64_t *vals,
 		ADD(rxq->xst.tx_errors, "rx_q%u_xdp_tx_errors", q);
 		ADD(rxq->xst.redirect_errors, "rx_q%u_xdp_redirect_errors", q);
 		ADD(rxq->xst.mbufs, "rx_q%u_xdp_mbufs", q);
+		ADD(rxq->dm_splits, "rx_q%u_devmem_splits", q);
+		ADD(rxq->dm_fallback, "rx_q%u_devmem_fallback", q);
+		ADD(rxq->dm_chunks, "rx_q%u_devmem_chunks_delivered", q);
 		np = pp_stats_names(pn, RTE_DIM(pn));
 		pp_stats_values(rxq->pp, pv, RTE_DIM(pv));
 		for (int k = 0; k < np && k < (int)RTE_DIM(pn); k++)

@@ -27,22 +27,37 @@ static void
 free_until(struct mlx5x_txq *txq, uint32_t end)
 {
 	const uint32_t mask = (1u << txq->log_n) - 1;
-	struct rte_mbuf *batch[64];
-	unsigned int n = 0;
+	struct rte_mbuf *batch[64], *zc[64];
+	unsigned int n = 0, nzc = 0;
 
 	while (txq->wqe_tail != end) {
 		struct mlx5x_tx_elt *e = &txq->elts[txq->wqe_tail & mask];
 
 		if (e->m != NULL) {
+			if (unlikely(e->zc)) {
+				/* region segments: the device is done with
+				 * them (notifications, batched per call) */
+				zc[nzc++] = e->m;
+				e->zc = 0;
+				if (nzc == RTE_DIM(zc)) {
+					mlx5x_devmem_tx_done(zc, nzc);
+					nzc = 0;
+				}
+			}
 			batch[n++] = e->m;
 			e->m = NULL;
 			if (n == RTE_DIM(batch)) {
+				if (nzc != 0)
+					mlx5x_devmem_tx_done(zc, nzc);
+				nzc = 0;
 				rte_pktmbuf_free_bulk(batch, n);
 				n = 0;
 			}
 		}
 		txq->wqe_tail += e->nbb ? e->nbb : 1;
 	}
+	if (nzc != 0)
+		mlx5x_devmem_tx_done(zc, nzc);
 	if (n != 0)
 		rte_pktmbuf_free_bulk(batch, n);
 }
@@ -155,7 +170,7 @@ mlx5x_tx_burst(void *q, struct rte_mbuf **pkts, uint16_t n)
 	struct mlx5_wqe_ctrl_seg *last = NULL;
 	uint32_t max_len = txq->dev->data->mtu + RTE_ETHER_HDR_LEN +
 			   2 * RTE_VLAN_HLEN;
-	uint64_t bytes = 0, sent = 0;
+	uint64_t bytes = 0, sent = 0, zc;
 	uint16_t i;
 
 	mlx5x_txq_complete(txq);
@@ -171,6 +186,8 @@ mlx5x_tx_burst(void *q, struct rte_mbuf **pkts, uint16_t n)
 			/* Runt, oversized or too scattered: not a frame the
 			 * wire can carry. Consumed and counted, not sent. */
 			txq->bad++;
+			if (txq->dm_flag != 0)
+				mlx5x_devmem_tx_done(&m, 1);
 			rte_pktmbuf_free(m);
 			continue;
 		}
@@ -211,6 +228,7 @@ mlx5x_tx_burst(void *q, struct rte_mbuf **pkts, uint16_t n)
 		rte_memcpy(eseg->inline_hdr_start, rte_pktmbuf_mtod(m, void *),
 			   inl);
 		k = 3;
+		zc = 0;
 		for (s = m; s != NULL; s = s->next) {
 			uint32_t off = s == m ? inl : 0;
 			uint32_t len = s->data_len - off;
@@ -223,9 +241,11 @@ mlx5x_tx_burst(void *q, struct rte_mbuf **pkts, uint16_t n)
 			d->byte_count = rte_cpu_to_be_32(len);
 			d->lkey = rte_cpu_to_be_32(mr_lookup(txq, s, iova, len));
 			d->addr = rte_cpu_to_be_64(iova);
+			zc |= s->ol_flags & txq->dm_flag;
 		}
 		txq->elts[start & mask].m = m;
 		txq->elts[start & mask].nbb = (uint16_t)nbb;
+		txq->elts[start & mask].zc = zc != 0;
 		for (k = 1; k < nbb; k++) {
 			txq->elts[(start + k) & mask].m = NULL;
 			txq->elts[(start + k) & mask].nbb = 0;

@@ -106,6 +106,8 @@ mlx5x_tx_queue_setup(struct rte_eth_dev *dev, uint16_t idx, uint16_t desc,
 	txq->inline_dev = priv->da.dev_mode == MLX5X_DEV_INLINE;
 	txq->offloads = conf->offloads | dev->data->dev_conf.txmode.offloads;
 	txq->comp_every = priv->da.txq_comp_every;
+	/* segments of devmem regions (zero-copy TX) get notifications */
+	txq->dm_flag = mlx5x_devmem_dyn_flag();
 	txq->sqn = (uint32_t)dev->data->port_id << 8 | idx;
 	txq->log_n = rte_log2_u32(wqe_n);
 	txq->log_cqe_n = txq->log_n;

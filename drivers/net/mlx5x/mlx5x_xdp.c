@@ -68,7 +68,8 @@ check(struct mlx5x_rxq *rxq, struct xdpc_prog *prog)
 			  "buffer-split queue", rxq->port_id, rxq->idx);
 		return -ENOTSUP;
 	}
-	if (rxq->sges > 1 && !xdpc_prog_frags(prog)) {
+	/* a devmem queue shows the program its header segment only */
+	if (rxq->sges > 1 && rxq->dmq == NULL && !xdpc_prog_frags(prog)) {
 		MLX5X_LOG(ERR, "port %u rxq %u: program %s is not in an "
 			  "xdp.frags section, and the queue scatters frames "
 			  "over %u pages of %u bytes (MTU %u)", rxq->port_id,
