@@ -343,7 +343,8 @@ rte_pmd_mlx5x_devmem_bind(uint16_t port, const uint16_t *queues, uint16_t nq,
 	b->handle = -1;
 	b->port = port;
 	b->nq = nq;
-	memcpy(b->queues, queues, nq * sizeof(*queues));
+	if (nq != 0)
+		memcpy(b->queues, queues, nq * sizeof(*queues));
 	b->chunk_size = c.chunk_size;
 	rc = prov->open(region, &b->mem);
 	if (rc != 0)
