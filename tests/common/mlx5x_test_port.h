@@ -103,7 +103,7 @@ port_down(int port, const char *name)
 	CHECK(rte_dev_remove(d) == 0, "remove %s", name);
 }
 
-static uint64_t
+static __attribute__((unused)) uint64_t
 xstat(uint16_t port, const char *name)
 {
 	uint64_t id, v = UINT64_MAX;

@@ -814,6 +814,20 @@ test_handle_verbs_badinput(void)
 	r.fd = -1;
 	CHECK_EQ(rte_pmd_mlx5x_devmem_bind((uint16_t)port, &q, 1, &r, NULL,
 					   NULL), -EINVAL);
+	/* CUDA where there is no GPU (or no CUDA in the build): refused
+	 * with a reason, and the process goes on */
+	if (access("/dev/nvidiactl", F_OK) != 0) {
+		struct rte_pmd_mlx5x_devmem_region cr;
+
+		r = g.r;
+		r.type = RTE_PMD_MLX5X_DEVMEM_CUDA;
+		r.va = (void *)(uintptr_t)0x10000;
+		id = rte_pmd_mlx5x_devmem_bind((uint16_t)port, &q, 1, &r, NULL,
+					       NULL);
+		CHECK(id == -ENODEV || id == -ENOTSUP, "CUDA bind: %d", id);
+		id = rte_pmd_mlx5x_devmem_cuda_alloc(0, 1u << 20, &cr);
+		CHECK(id == -ENODEV || id == -ENOTSUP, "CUDA alloc: %d", id);
+	}
 	/* 16 chunks cannot feed 256 descriptors: refused, queue untouched */
 	CHECK_EQ(rte_pmd_mlx5x_devmem_bind((uint16_t)port, &q, 1, &small.r,
 					   NULL, NULL), -EINVAL);

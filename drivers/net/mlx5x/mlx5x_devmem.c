@@ -315,8 +315,8 @@ rte_pmd_mlx5x_devmem_bind(uint16_t port, const uint16_t *queues, uint16_t nq,
 		return rc;
 	prov = region != NULL ? mlx5x_dm_provider_of(region->type) : NULL;
 	if (prov == NULL) {
-		MLX5X_LOG(ERR, "devmem bind: region type %d: expected FD (1) or "
-			  "VA (2)", region != NULL ? region->type : -1);
+		MLX5X_LOG(ERR, "devmem bind: region type %d: expected FD (1), "
+			  "VA (2) or CUDA (3)", region != NULL ? region->type : -1);
 		return -EINVAL;
 	}
 	rc = dyn_init();
@@ -406,6 +406,7 @@ rte_pmd_mlx5x_devmem_bind(uint16_t port, const uint16_t *queues, uint16_t nq,
 		m.port = port;
 		rte_mbuf_refcnt_set(&m, 1);
 		dq->frag_rearm = *mlx5x_mbuf_rearm(&m);
+		dq->mem = prov->sync != NULL ? &b->mem : NULL;
 	}
 	for (done = 0; done < nq; done++) {
 		rc = queue_to_region(b, done);

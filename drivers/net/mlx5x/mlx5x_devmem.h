@@ -33,6 +33,7 @@ struct mlx5x_dm_queue {
 	int dyn_off;               /* frag descriptor dynfield */
 	uint64_t dyn_flag;         /* unreadable-segment ol_flags bit */
 	uint64_t frag_rearm;       /* data_off 0, refcnt 1, nb_segs 1, port */
+	struct mlx5x_dm_mem *mem;  /* the region, for providers that sync */
 };
 
 /* The frag descriptor an unreadable segment carries (mbuf dynfield). */
@@ -61,10 +62,17 @@ struct mlx5x_dm_provider {
 	int (*open)(const struct rte_pmd_mlx5x_devmem_region *r,
 		    struct mlx5x_dm_mem *m);
 	void (*close)(struct mlx5x_dm_mem *m);
+	/* Where the device cannot write the memory itself (a GPU behind
+	 * the emulated device): make the burst's payloads, at region
+	 * offsets @off, visible there before the app sees them. NULL: the
+	 * device's writes are the memory. */
+	void (*sync)(struct mlx5x_dm_mem *m, const uint64_t *off,
+		     const uint32_t *len, unsigned int n);
 };
 
 extern const struct mlx5x_dm_provider mlx5x_dm_fd;
 extern const struct mlx5x_dm_provider mlx5x_dm_va;
+extern const struct mlx5x_dm_provider mlx5x_dm_cuda;
 
 /* The provider for a region type, or NULL. */
 const struct mlx5x_dm_provider *mlx5x_dm_provider_of(int type);

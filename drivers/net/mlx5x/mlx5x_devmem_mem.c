@@ -96,6 +96,8 @@ mlx5x_dm_provider_of(int type)
 		return &mlx5x_dm_fd;
 	case RTE_PMD_MLX5X_DEVMEM_VA:
 		return &mlx5x_dm_va;
+	case RTE_PMD_MLX5X_DEVMEM_CUDA:
+		return &mlx5x_dm_cuda;
 	default:
 		return NULL;
 	}
@@ -127,13 +129,13 @@ mlx5x_dm_verbs_reg(struct mlx5x_dm_mem *m,
 	if (ctx != NULL)
 		pd = ibv_alloc_pd(ctx);
 	if (pd != NULL)
-		mr = r->type == RTE_PMD_MLX5X_DEVMEM_FD ?
+		mr = r->type != RTE_PMD_MLX5X_DEVMEM_VA ?
 		     ibv_reg_dmabuf_mr(pd, r->offset, r->len, 0, r->fd, access) :
 		     ibv_reg_mr(pd, r->va, r->len, access);
 	if (mr == NULL) {
 		err = errno ? errno : EIO;
 		MLX5X_LOG(ERR, "devmem: F_VERBS: %s on %s failed: %s",
-			  r->type == RTE_PMD_MLX5X_DEVMEM_FD ?
+			  r->type != RTE_PMD_MLX5X_DEVMEM_VA ?
 			  "ibv_reg_dmabuf_mr" : "ibv_reg_mr",
 			  ibv_get_device_name(list[0]), strerror(err));
 		if (pd != NULL)

@@ -70,8 +70,11 @@ mlx5x_rx_burst_devmem(struct mlx5x_rxq *rxq, struct rte_mbuf **pkts,
 	uint64_t bytes = 0;
 	bool recover = false;
 	struct rx_meta mt;
-	uint32_t wqe;
+	uint32_t wqe, nsync = 0;
 	uint16_t i = 0;
+	/* providers that copy to where the device cannot write (a GPU) */
+	uint64_t soff[64];
+	uint32_t slen[64];
 
 	/* the XDP swap protocol of mlx5x_rx_burst_xdp */
 	__atomic_store_n(&rxq->xdp_seq, rxq->xdp_seq + 1, __ATOMIC_RELAXED);
@@ -166,6 +169,15 @@ mlx5x_rx_burst_devmem(struct mlx5x_rxq *rxq, struct rte_mbuf **pkts,
 			dq->page[tok] = cpg;
 			__atomic_store_n(&dq->held[tok], 1, __ATOMIC_RELAXED);
 			rxq->dm_chunks++;
+			if (unlikely(dq->mem != NULL)) {
+				soff[nsync] = d->offset;
+				slen[nsync++] = plen;
+				if (nsync == RTE_DIM(soff)) {
+					dq->mem->prov->sync(dq->mem, soff, slen,
+							    nsync);
+					nsync = 0;
+				}
+			}
 			head->next = fm;
 			head->nb_segs = 2;
 		} else {
@@ -174,6 +186,8 @@ mlx5x_rx_burst_devmem(struct mlx5x_rxq *rxq, struct rte_mbuf **pkts,
 		pkts[i++] = head;
 		bytes += mt.len;
 	}
+	if (nsync != 0)
+		dq->mem->prov->sync(dq->mem, soff, slen, nsync);
 	rx_burst_end(rxq, i, bytes, recover);
 	__atomic_store_n(&rxq->xdp_seq, rxq->xdp_seq + 1, __ATOMIC_RELEASE);
 	return i;

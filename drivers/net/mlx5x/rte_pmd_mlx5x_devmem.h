@@ -27,6 +27,9 @@ enum rte_pmd_mlx5x_devmem_type {
 	RTE_PMD_MLX5X_DEVMEM_FD = 1,
 	/** A virtual address range the caller keeps mapped while bound. */
 	RTE_PMD_MLX5X_DEVMEM_VA = 2,
+	/** GPU memory from rte_pmd_mlx5x_devmem_cuda_alloc() (va is the
+	 * CUdeviceptr, fd its dma-buf). */
+	RTE_PMD_MLX5X_DEVMEM_CUDA = 3,
 };
 
 struct rte_pmd_mlx5x_devmem_region {
@@ -34,8 +37,25 @@ struct rte_pmd_mlx5x_devmem_region {
 	int fd;            /**< FD: the fd (the binding maps it) */
 	uint64_t offset;   /**< FD: page-aligned offset in the fd */
 	uint64_t len;      /**< bytes */
-	void *va;          /**< VA: start, 64-byte aligned */
+	void *va;          /**< VA: start, 64-byte aligned; CUDA: device ptr */
+	int gpu;           /**< CUDA: device ordinal */
 };
+
+/**
+ * CUDA (in builds made with the CUDA toolkit; needs the NVIDIA driver at
+ * run time): allocate @p len bytes (a multiple of the page size) on GPU
+ * @p gpu with cuMemAlloc and export them as a dma-buf with
+ * cuMemGetHandleForAddressRange; fills @p r for bind. Payloads of bound
+ * queues reach the GPU memory: on the emulated device through a batch of
+ * copies per receive burst, on a real ConnectX by DMA (F_VERBS).
+ * 0, -EINVAL, -ENOTSUP (built without CUDA), -ENODEV (no driver or GPU,
+ * logged), -ENOMEM.
+ */
+int rte_pmd_mlx5x_devmem_cuda_alloc(int gpu, uint64_t len,
+				    struct rte_pmd_mlx5x_devmem_region *r);
+
+/** Free what rte_pmd_mlx5x_devmem_cuda_alloc() made (unbind first). */
+void rte_pmd_mlx5x_devmem_cuda_free(struct rte_pmd_mlx5x_devmem_region *r);
 
 /** Where frames are split. */
 enum rte_pmd_mlx5x_devmem_split {
