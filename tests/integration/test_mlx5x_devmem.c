@@ -183,6 +183,8 @@ test_split_and_tokens(void)
 	REQUIRE(id > 0, "bind: %d", id);
 	CHECK_EQ(rte_pmd_mlx5x_devmem_bind((uint16_t)port, &q1, 1, &g.r, NULL,
 					   NULL), -EBUSY);
+	CHECK_EQ(rte_eth_rx_queue_setup((uint16_t)port, 1, 256, SOCKET_ID_ANY,
+					NULL, mbufs), -EBUSY);
 	while (idle < 200) {
 		struct rte_mbuf *b[32];
 		unsigned int n = 0;

@@ -49,8 +49,16 @@ meta_from_cqe(const volatile struct mlx5_cqe64 *c, struct rx_meta *mt)
 	mt->csum = c->hds_ip_ext;
 	mt->hdr = c->l4_hdr_type_etc;
 	mt->mark = rte_be_to_cpu_32(c->sop_drop_qpn) & MLX5X_FLOW_TAG_MASK;
-	mt->hds_len = rte_be_to_cpu_16(*MLX5X_CQE_P16(c, MLX5X_CQE_OFF_HDS_LEN));
-	mt->hds_flags = MLX5X_CQE_U8(c, MLX5X_CQE_OFF_HDS_FLAGS);
+	/* Plain loads (the owner check and barrier came first): on paths
+	 * that never look at the split, the compiler drops them. */
+	{
+		const uint8_t *b = (const uint8_t *)(uintptr_t)c;
+		rte_be16_t hl;
+
+		memcpy(&hl, b + MLX5X_CQE_OFF_HDS_LEN, sizeof(hl));
+		mt->hds_len = rte_be_to_cpu_16(hl);
+		mt->hds_flags = b[MLX5X_CQE_OFF_HDS_FLAGS];
+	}
 }
 
 static inline void

@@ -299,6 +299,14 @@ mlx5x_rx_queue_setup(struct rte_eth_dev *dev, uint16_t idx, uint16_t desc,
 	size_t wq_bytes, cq_bytes;
 	uint8_t *mem;
 
+	if (dev->data->rx_queues[idx] != NULL &&
+	    ((struct mlx5x_rxq *)dev->data->rx_queues[idx])->dmq != NULL) {
+		MLX5X_LOG(ERR, "port %u rxq %u is bound to devmem binding %u: "
+			  "unbind it before setting the queue up again",
+			  dev->data->port_id, idx,
+			  ((struct mlx5x_rxq *)dev->data->rx_queues[idx])->dmq->binding);
+		return -EBUSY;
+	}
 	if (dev->data->rx_queues[idx] != NULL)
 		mlx5x_rx_queue_release(dev, idx);
 	if (desc == 0)
