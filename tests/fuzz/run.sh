@@ -35,6 +35,9 @@ clang -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
 cd "$out"
 # new inputs go to new/, the seeds stay as checked in
 # -error_exitcode: libFuzzer's default, 77, reads as "skipped" to meson
-exec ./fuzz_verify -max_total_time="$secs" -timeout=10 -rss_limit_mb=4096 \
+# -timeout: a seed that loops to the verifier's 1M-instruction limit takes
+# about 10 s under the sanitizers on a 2-vCPU machine (more while CI's
+# other tests run); a hang still shows, just later
+exec ./fuzz_verify -max_total_time="$secs" -timeout=40 -rss_limit_mb=4096 \
   -error_exitcode=1 \
   -max_len=4096 -print_final_stats=1 new "$here/seeds"

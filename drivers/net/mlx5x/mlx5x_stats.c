@@ -211,9 +211,13 @@ mlx5x_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 		return -ENOMEM;
 	collect(dev, NULL, vals, total);
 	for (unsigned int i = 0; i < total; i++) {
+		uint64_t base = priv->xstats_base && i < priv->xstats_n ?
+				priv->xstats_base[i] : 0;
+
 		xs[i].id = i;
-		xs[i].value = vals[i] - (priv->xstats_base && i < priv->xstats_n ?
-					 priv->xstats_base[i] : 0);
+		/* below its base: the counter started again since the reset
+		 * (a queue restarted on new memory has a new pagepool) */
+		xs[i].value = vals[i] >= base ? vals[i] - base : vals[i];
 	}
 	free(vals);
 	return (int)total;
