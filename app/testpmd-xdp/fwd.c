@@ -19,6 +19,7 @@
 #include <rte_mbuf.h>
 
 #include "rte_pmd_mlx5x.h"
+#include "rte_pmd_mlx5x_devmem.h"
 #include "txp.h"
 
 const char *const txp_act_name[TXP_NACT] = {
@@ -54,6 +55,24 @@ macswap(struct rte_mbuf **b, uint16_t n)
 	}
 }
 
+/* --devmem: we never read the payloads; their chunks go back at once,
+ * in one batch per burst (freeing the mbufs does not free them). */
+static void
+devmem_done(const struct txp_stream *s, struct rte_mbuf **b, uint16_t n)
+{
+	uint32_t tok[512];
+	unsigned int nt = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_pmd_mlx5x_devmem_frag f;
+
+		if (rte_pmd_mlx5x_devmem_frags(b[i], &f, 1) == 1)
+			tok[nt++] = f.token;
+	}
+	if (nt != 0)
+		rte_pmd_mlx5x_devmem_tokens_return(s->dm_id, tok, nt);
+}
+
 int
 txp_fwd_lcore(void *arg)
 {
@@ -80,6 +99,8 @@ txp_fwd_lcore(void *arg)
 
 			if (n == 0)
 				continue;
+			if (s->dm_id != 0)
+				devmem_done(s, b, n);
 			if (c->capture != NULL)
 				txp_capture(b, n);
 			if (s->xdp) {

@@ -72,6 +72,9 @@ usage(FILE *f)
 "  --map-dump MAP            print the map as JSON after the run\n"
 "  --capture FILE.pcap       write the frames XDP passes (without XDP: all\n"
 "                            received) to a pcap file\n"
+"  --devmem MIB              bind every queue of each mlx5x port to a memfd\n"
+"                            of MIB MiB: headers in mbufs, payloads in the\n"
+"                            region (doc/devmem.md); with --fwd rxonly or XDP\n"
 "  testpmd-xdp prog-run ...  run a program on one packet, like bpftool prog run\n"
 "  testpmd-xdp [EAL] -- bench ...  the benchmark matrix (bench --help)\n"
 "  -h, --help\n");
@@ -124,6 +127,7 @@ parse_args(int argc, char **argv, struct txp_conf *c)
 		{ "map-update", required_argument, NULL, 'U' },
 		{ "map-dump", required_argument, NULL, 'D' },
 		{ "capture", required_argument, NULL, 'C' },
+		{ "devmem", required_argument, NULL, 'G' },
 		{ "interactive", no_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -226,6 +230,12 @@ parse_args(int argc, char **argv, struct txp_conf *c)
 			break;
 		case 'i':
 			c->interactive = true;
+			break;
+		case 'G':
+			if (!parse_num(optarg, 1, 65536, &v))
+				return die("--devmem %s: expected MiB of region per "
+					   "port, 1..65536", optarg);
+			c->devmem_mib = (unsigned int)v;
 			break;
 		case 'S':
 			if (c->nsets == 64 || strchr(optarg, '=') == NULL)
@@ -401,6 +411,11 @@ main(int argc, char **argv)
 			c.nb_streams++;
 		}
 	}
+	if (c.devmem_mib != 0) {
+		rc = txp_devmem_setup(&c);
+		if (rc != 0)
+			goto out;
+	}
 	if (c.xdp_obj != NULL) {
 		rc = txp_xdp_setup(&c);
 		if (rc != 0)
@@ -451,6 +466,8 @@ main(int argc, char **argv)
 	if (c.interactive)
 		txp_cli_close();
 	rc = txp_report_finish(rep) == 0 ? 0 : 1;
+	if (c.devmem_mib != 0 && txp_devmem_finish(&c) != 0)
+		rc = 1;
 	if (c.capture != NULL)
 		printf("  captured %" PRIu64 " frames to %s\n",
 		       txp_capture_close(), c.capture);

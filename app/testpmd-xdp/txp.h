@@ -51,6 +51,7 @@ struct txp_stream {
 	struct xdpc_prog *req_prog;
 	bool req_native;
 	int req_rc;
+	uint32_t dm_id;         /* devmem binding of the queue, 0: none */
 } __rte_cache_aligned;
 
 struct txp_conf {
@@ -75,6 +76,8 @@ struct txp_conf {
 	const char *map_dumps[64];
 	unsigned int nmap_dumps;
 	const char *capture;      /* pcap file, or NULL */
+	unsigned int devmem_mib;  /* --devmem: region per port, 0: off */
+	uint32_t devmem_ids[RTE_MAX_ETHPORTS];
 	struct xdpc_obj *obj;
 	/* objects replaced at the prompt: kept until exit, as a generic
 	 * callback may still be running them */
@@ -88,6 +91,12 @@ struct txp_conf {
 };
 
 extern volatile int txp_quit;
+
+/* devmem.c: --devmem. Bind each port's queues to a memfd region (0 or
+ * an exit code, message printed); the report and unbind at the end
+ * (1 when chunks were still held). */
+int txp_devmem_setup(struct txp_conf *c);
+int txp_devmem_finish(struct txp_conf *c);
 
 /* fwd.c */
 const char *txp_fwd_name(enum txp_fwd f);

@@ -278,4 +278,18 @@ rc=$?
 check "bench: unknown case refused" '[ $rc = 2 ] && grep -q "unknown case bogus" "$out"'
 rm -rf "$bdir"
 rm -f "$pkt" "$inpcap" "$outpcap"
+# --devmem: queues bound to a memfd; every frame split, every token back
+"$APP" $EAL --vdev "net_mlx5x0,wire=gen,gen_count=60000,gen_size=1500,gen_flows=8,dev_mode=inline" \
+  -- --fwd rxonly --devmem 64 --queues 2 --duration 2 >"$out" 2>&1
+rc=$?
+check "devmem: exit 0" '[ $rc = 0 ]'
+check "devmem: all split, all tokens back" 'grep -q "devmem port 0: 60000 split, 0 fallback, chunks delivered 60000, returned 60000, in flight 0, host bytes per frame 42.0, region bytes per frame 1458.0" "$out" && grep -q "60000 = 60000 (ok)" "$out"'
+"$APP" $EAL --vdev "net_mlx5x0,wire=gen,gen_count=20000,gen_size=1500,dev_mode=inline" \
+  -- --xdp "$PROGS/xdp_bench.o" --set action=2 --devmem 32 --duration 2 >"$out" 2>&1
+rc=$?
+check "devmem + native XDP (pass): split under the program" '[ $rc = 0 ] && grep -q "devmem port 0: 20000 split, 0 fallback, chunks delivered 20000, returned 20000, in flight 0" "$out"'
+"$APP" $EAL --vdev net_mlx5x0,wire=gen -- --fwd io --devmem 8 >"$out" 2>&1
+rc=$?
+check "devmem with --fwd io refused" '[ $rc = 2 ] && grep -q "devmem: split frames carry an unreadable payload segment" "$out"'
+
 exit $fail

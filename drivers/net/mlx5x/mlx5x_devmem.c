@@ -273,7 +273,8 @@ check_reta(struct mlx5x_priv *priv, const struct mlx5x_devmem *b)
 {
 	uint16_t nrxq = priv->dev->data->nb_rx_queues;
 
-	if (b->nq == 0 || priv->rss_hf == 0 || nrxq <= 1)
+	/* nothing to keep off when every queue is bound */
+	if (b->nq == 0 || priv->rss_hf == 0 || b->nq >= nrxq)
 		return;
 	for (uint32_t i = 0; i < MLX5X_RETA_SIZE; i++)
 		for (uint16_t q = 0; q < b->nq; q++)
