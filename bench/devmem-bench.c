@@ -79,6 +79,25 @@ run_copy(uint16_t port, uint8_t *appbuf, struct result *r)
 	r->secs = (double)r->cycles / rte_get_tsc_hz();
 }
 
+/* A burst from a bound queue: payload tokens back in one batch, mbufs
+ * freed (which alone would not free the payloads). */
+static void
+consume(uint32_t id, struct rte_mbuf **b, uint16_t n)
+{
+	uint32_t tok[32];
+	uint16_t nt = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_pmd_mlx5x_devmem_frag f;
+
+		if (rte_pmd_mlx5x_devmem_frags(b[i], &f, 1) == 1)
+			tok[nt++] = f.token;
+	}
+	if (nt != 0)
+		rte_pmd_mlx5x_devmem_tokens_return(id, tok, nt);
+	rte_pktmbuf_free_bulk(b, n);
+}
+
 /* Bound queue: headers in host mbufs, payloads stay in the region; the
  * tokens go back once per burst. */
 static int
@@ -89,7 +108,6 @@ run_split(uint16_t port, int memfd, struct result *r)
 		.len = REGION_BYTES };
 	struct rte_pmd_mlx5x_devmem_stats st;
 	struct rte_mbuf *b[32];
-	uint32_t tok[32];
 	uint16_t q = 0;
 	uint64_t t0, end;
 	int id = rte_pmd_mlx5x_devmem_bind(port, &q, 1, &reg, NULL, NULL);
@@ -100,36 +118,18 @@ run_split(uint16_t port, int memfd, struct result *r)
 	}
 	memset(r, 0, sizeof(*r));
 	/* what the queue held from before the bind is not ours to time */
-	for (int i = 0; i < 64; i++) {
-		uint16_t n = rte_eth_rx_burst(port, 0, b, 32), nt = 0;
-
-		for (uint16_t k = 0; k < n; k++) {
-			struct rte_pmd_mlx5x_devmem_frag f;
-
-			if (rte_pmd_mlx5x_devmem_frags(b[k], &f, 1) == 1)
-				tok[nt++] = f.token;
-		}
-		rte_pmd_mlx5x_devmem_tokens_return((uint32_t)id, tok, nt);
-		rte_pktmbuf_free_bulk(b, n);
-	}
+	for (int i = 0; i < 64; i++)
+		consume((uint32_t)id, b, rte_eth_rx_burst(port, 0, b, 32));
 	rte_pmd_mlx5x_devmem_stats_get((uint32_t)id, &st);
 	r->host_bytes = st.header_bytes;
 	r->payload = st.payload_bytes;
 	t0 = rte_rdtsc();
 	end = t0 + (uint64_t)(seconds * rte_get_tsc_hz());
 	while (rte_rdtsc() < end) {
-		uint16_t n = rte_eth_rx_burst(port, 0, b, 32), nt = 0;
+		uint16_t n = rte_eth_rx_burst(port, 0, b, 32);
 
-		for (uint16_t i = 0; i < n; i++) {
-			struct rte_pmd_mlx5x_devmem_frag f;
-
-			if (rte_pmd_mlx5x_devmem_frags(b[i], &f, 1) == 1)
-				tok[nt++] = f.token;
-		}
-		if (nt != 0)
-			rte_pmd_mlx5x_devmem_tokens_return((uint32_t)id, tok, nt);
+		consume((uint32_t)id, b, n);
 		r->pkts += n;
-		rte_pktmbuf_free_bulk(b, n);
 	}
 	r->cycles = rte_rdtsc() - t0;
 	r->secs = (double)r->cycles / rte_get_tsc_hz();

@@ -56,7 +56,7 @@ struct dm_slot {
 	struct mlx5x_devmem *b;
 	struct rte_ring *notif;    /* made once, kept across bindings */
 	uint64_t tx_notified;      /* atomic */
-	uint64_t notif_dropped;    /* ring full: atomic */
+	uint64_t notif_dropped;    /* sends never notified (ring full): atomic */
 };
 
 static pthread_mutex_t dm_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -388,7 +388,6 @@ rte_pmd_mlx5x_devmem_bind(uint16_t port, const uint16_t *queues, uint16_t nq,
 		struct mlx5x_dm_queue *dq = &b->dq[i];
 		struct rte_mbuf m;
 
-		dq->dm = b;
 		dq->binding = b->id;
 		dq->tok_base = i * b->per_q;
 		dq->off_base = (uint64_t)i * b->per_q * b->chunk_size;
@@ -433,6 +432,7 @@ rte_pmd_mlx5x_devmem_bind(uint16_t port, const uint16_t *queues, uint16_t nq,
 	}
 	slots[slot].b = b;
 	__atomic_store_n(&slots[slot].tx_notified, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&slots[slot].notif_dropped, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&slots[slot].id, b->id, __ATOMIC_RELEASE);
 	check_reta(priv, b);
 	if (handle != NULL)
@@ -650,6 +650,8 @@ rte_pmd_mlx5x_devmem_stats_get(uint32_t id,
 	st->tx_segs = b->tx_segs;
 	st->tx_notified = __atomic_load_n(&slots[id % DM_SLOTS].tx_notified,
 					  __ATOMIC_RELAXED);
+	st->tx_notif_dropped = __atomic_load_n(&slots[id % DM_SLOTS].notif_dropped,
+					       __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&dm_lock);
 	return 0;
 }
@@ -716,7 +718,8 @@ notify(uint32_t id, uint32_t lo, uint32_t hi)
 	if (__atomic_load_n(&s->id, __ATOMIC_ACQUIRE) != id)
 		return; /* unbound meanwhile: nobody to tell */
 	if (rte_ring_mp_enqueue(s->notif, (void *)v) != 0) {
-		__atomic_fetch_add(&s->notif_dropped, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&s->notif_dropped, (uint64_t)(hi - lo) + 1,
+				   __ATOMIC_RELAXED);
 		return;
 	}
 	__atomic_fetch_add(&s->tx_notified, (uint64_t)(hi - lo) + 1,

@@ -16,11 +16,8 @@
 #include "mlx5x.h"
 #include "rte_pmd_mlx5x_devmem.h"
 
-struct mlx5x_devmem;
-
 /* What the split datapath of one bound queue needs, in one place. */
 struct mlx5x_dm_queue {
-	struct mlx5x_devmem *dm;
 	uint32_t binding;          /* id, for frag descriptors */
 	uint32_t tok_base;         /* token of the queue's chunk 0 */
 	uint64_t off_base;         /* region offset of the queue's chunk 0 */
@@ -54,7 +51,6 @@ struct mlx5x_dm_mem {
 	void *priv;                /* provider state */
 	/* rdma-core registration (RTE_PMD_MLX5X_DEVMEM_F_VERBS) */
 	void *verbs_ctx, *verbs_pd, *verbs_mr;
-	uint32_t verbs_lkey;
 };
 
 struct mlx5x_dm_provider {

@@ -149,7 +149,6 @@ mlx5x_dm_verbs_reg(struct mlx5x_dm_mem *m,
 	m->verbs_ctx = ctx;
 	m->verbs_pd = pd;
 	m->verbs_mr = mr;
-	m->verbs_lkey = mr->lkey;
 	return 0;
 }
 

@@ -36,13 +36,9 @@ free_until(struct mlx5x_txq *txq, uint32_t end)
 		if (e->m != NULL) {
 			if (unlikely(e->zc)) {
 				/* region segments: the device is done with
-				 * them (notifications, batched per call) */
+				 * them; notified with the batch they are in */
 				zc[nzc++] = e->m;
 				e->zc = 0;
-				if (nzc == RTE_DIM(zc)) {
-					mlx5x_devmem_tx_done(zc, nzc);
-					nzc = 0;
-				}
 			}
 			batch[n++] = e->m;
 			e->m = NULL;

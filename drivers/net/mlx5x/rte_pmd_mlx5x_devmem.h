@@ -148,6 +148,8 @@ struct rte_pmd_mlx5x_devmem_stats {
 	uint64_t bad_tokens;
 	uint64_t tx_segs;          /**< TX segments made */
 	uint64_t tx_notified;      /**< TX segments completed and notified */
+	uint64_t tx_notif_dropped; /**< completed, but the notification ring
+				    *   was full: never notified */
 };
 
 /** Counters of a binding. 0 or -ENOENT. */
